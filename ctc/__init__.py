@@ -1,0 +1,1 @@
+"""CTC ledger: committees, positions, kommunbidrag and decisions in Beancount."""

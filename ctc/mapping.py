@@ -1,0 +1,167 @@
+"""The import mapping: from a finance system's codes to the ledger's terms.
+
+A TOML file versioned with the ledger says which responsibility codes belong
+to which committee and area, which project or activity values mark the
+programme, and which account ranges are which kind of cost. It is
+configuration, not code: finance officers change it without touching Python.
+Codes match exactly, or by prefix when written with a trailing `*`; of
+several matching account ranges the narrowest wins.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ctc.accounts import KINDS
+from ctc.errors import UserError
+
+PERSONNEL_KINDS = frozenset({"salary", "po"})
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRule:
+    """A responsibility code pattern: exact, or a prefix when it ends in `*`."""
+
+    pattern: str
+
+    def matches(self, code: str) -> bool:
+        """Whether `code` matches this pattern."""
+        if self.pattern.endswith("*"):
+            return code.startswith(self.pattern[:-1])
+        return code == self.pattern
+
+    @property
+    def specificity(self) -> int:
+        """Longer patterns, and exact ones, are more specific."""
+        return len(self.pattern.rstrip("*")) * 2 + (0 if self.pattern.endswith("*") else 1)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRange:
+    """An inclusive range of account numbers mapped to a kind of cost."""
+
+    first: int
+    last: int
+    kind: str
+
+    @property
+    def width(self) -> int:
+        """How many accounts the range spans; the narrowest match wins."""
+        return self.last - self.first
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A parsed mapping file."""
+
+    path: Path
+    municipality: str
+    programme: str
+    projects: frozenset[str]
+    activities: frozenset[str]
+    committees: tuple[tuple[CodeRule, str], ...]
+    areas: tuple[tuple[CodeRule, str], ...]
+    accounts: tuple[AccountRange, ...]
+
+    def is_programme(self, project: str | None, activity: str | None) -> bool:
+        """Whether a row's project or activity marks it as the programme's."""
+        return (project or "") in self.projects or (activity or "") in self.activities
+
+    def committee_of(self, code: str) -> str | None:
+        """The committee a responsibility code belongs to, or None if unknown."""
+        return _most_specific(self.committees, code)
+
+    def area_of(self, code: str) -> str | None:
+        """The area whose unit a responsibility code is, or None (common cost)."""
+        return _most_specific(self.areas, code)
+
+    def kind_of(self, account: str) -> str | None:
+        """The kind of cost of an account number, or None if no range holds it."""
+        if not account.isdigit():
+            return None
+        number = int(account)
+        matches = [r for r in self.accounts if r.first <= number <= r.last]
+        return min(matches, key=lambda r: r.width).kind if matches else None
+
+
+def _most_specific(rules: tuple[tuple[CodeRule, str], ...], code: str) -> str | None:
+    matches = [(rule, value) for rule, value in rules if rule.matches(code)]
+    return max(matches, key=lambda m: m[0].specificity)[1] if matches else None
+
+
+def _codes(table: dict[str, Any], key: str, where: str) -> list[str]:
+    values = table.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
+        raise UserError(f"{where}: {key} ska vara en lista med koder.")
+    return [str(v) for v in values]
+
+
+def _range(text: str, kind: str, where: str) -> AccountRange:
+    first, _, last = str(text).partition("-")
+    try:
+        low, high = int(first), int(last or first)
+    except ValueError:
+        raise UserError(
+            f"{where}: kontointervallet {text!r} ska se ut som 5000-5599 eller 5011."
+        ) from None
+    if low > high:
+        raise UserError(f"{where}: kontointervallet {text!r} är baklänges.")
+    return AccountRange(low, high, kind)
+
+
+def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
+    """Build a `Mapping` from parsed TOML, with a clear error for each mistake."""
+    where = str(path)
+    programme = raw.get("programme", {})
+    committees = tuple(
+        (CodeRule(code), str(entry["short"]))
+        for index, entry in enumerate(raw.get("committee", []))
+        for code in _codes(entry, "responsibility", f"{where} [[committee]] nr {index + 1}")
+    )
+    areas = tuple(
+        (CodeRule(code), str(entry["name"]))
+        for index, entry in enumerate(raw.get("area", []))
+        for code in _codes(entry, "responsibility", f"{where} [[area]] nr {index + 1}")
+    )
+    ranges = []
+    for index, entry in enumerate(raw.get("cost_type", [])):
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            raise UserError(
+                f"{where} [[cost_type]] nr {index + 1}: okänd kostnadstyp {kind!r} (kända: {', '.join(KINDS)})."
+            )
+        ranges += [
+            _range(text, kind, f"{where} [[cost_type]] nr {index + 1}")
+            for text in entry.get("accounts", [])
+        ]
+    if not committees or not ranges:
+        raise UserError(f"{where}: mappningen behöver minst en [[committee]] och en [[cost_type]].")
+    return Mapping(
+        path=path,
+        municipality=str(raw.get("municipality", {}).get("name", "")),
+        programme=str(programme.get("name", "CTC")),
+        projects=frozenset(_codes(programme, "project", f"{where} [programme]")),
+        activities=frozenset(_codes(programme, "activity", f"{where} [programme]")),
+        committees=committees,
+        areas=areas,
+        accounts=tuple(ranges),
+    )
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file; a broken file is a `UserError` naming it."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"Mappningsfilen {path} finns inte.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"Mappningsfilen {path} går inte att läsa: {error}.") from None
+    except KeyError as error:
+        raise UserError(f"Mappningsfilen {path}: fältet {error} saknas.") from None
+    try:
+        return parse_mapping(raw, path)
+    except KeyError as error:
+        raise UserError(f"Mappningsfilen {path}: fältet {error} saknas.") from None

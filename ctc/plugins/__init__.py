@@ -1,0 +1,1 @@
+"""Beancount plugins that check the domain rules of the ledger."""

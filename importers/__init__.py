@@ -1,0 +1,1 @@
+"""Importers that turn Excel files into ledger entries."""

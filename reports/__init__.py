@@ -1,0 +1,1 @@
+"""Reports on the ledger: yearly cost, transfers, positions, budget."""

@@ -1,0 +1,502 @@
+"""Regenerate the bundled example ledger deterministically.
+
+    python scripts/build_example.py            # rewrite ledger/
+    python scripts/build_example.py --out DIR  # write elsewhere (tests compare)
+
+The world it describes lives in `example_world.py`; this script turns it
+into ledger entries with the package's own builders (allocations, växlingar,
+cost rows through the mapping) and writes them with the package's printer.
+Running it twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.parser.grammar import ValueType
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import example_world as world
+
+from ctc.accounts import (
+    KINDS,
+    allocation_counter_account,
+    cost_account,
+    cost_counter_account,
+    kommunbidrag_account,
+)
+from ctc.allocations import allocation_transaction
+from ctc.mapping import Mapping, load_mapping
+from ctc.transfers import TransferItem, TransferPlan, transfer_transactions
+from ctc.writer import atomic_write, render_entries
+
+ROOT = Path(__file__).resolve().parent.parent
+LEDGER = ROOT / "ledger"
+PROGRAMME = "CTC"
+SEK = "SEK"
+D = Decimal
+
+HEADER = """\
+; CTC – kostnader, tjänster och växlingar av kommunbidrag i Malmö och Linköping
+;
+; OBS: SYNTETISKA EXEMPELDATA. Nämnder, områden, beslut, datum och diarienummer
+; följer de offentliga handlingarna om CTC i Malmö (2017–2024) och Linköping
+; (2019–2022). Alla belopp – löner, kostnader, kommunbidrag och växlingar – är
+; påhittade men rimliga, och kalibrerade så att CTC kostar cirka 50 mnkr
+; 2018–2023, den siffra staden redovisade (KSAU 2024-12-02 § 604). Beslut som
+; inte finns i handlingarna (nämndernas yttranden, KF:s budgetbeslut) är
+; markerade med synthetic: TRUE.
+;
+; Genererad av scripts/build_example.py; ändra där, inte här.
+"""
+
+
+def meta(**values: object) -> dict:
+    """Entry metadata with the placeholder source the printer ignores."""
+    return {
+        "filename": "<example>",
+        "lineno": 0,
+        **{k: v for k, v in values.items() if v is not None},
+    }
+
+
+def custom(day: datetime.date, type_: str, *values: object, **meta_values: object) -> data.Custom:
+    """A `custom` directive with typed values."""
+    typed = [ValueType(v, type(v)) for v in values]
+    return data.Custom(meta(**meta_values), day, type_, typed)
+
+
+def sek(amount: Decimal) -> Amount:
+    """An amount in kronor."""
+    return Amount(amount, SEK)
+
+
+# --- Static registers ------------------------------------------------------------
+
+START = datetime.date(world.FIRST_YEAR, 1, 1)
+
+
+def main_file() -> str:
+    """The top file: notice, options, plugins, includes."""
+    options = render_entries(
+        [
+            custom(
+                START,
+                "ctc-option",
+                "synthetic",
+                True,
+                note="Beloppen är syntetiska exempeldata; beslut och datum följer offentliga handlingar.",
+            ),
+            custom(START, "ctc-option", "programme", PROGRAMME),
+            custom(START, "ctc-option", "mapping", "mapping.toml"),
+            custom(START, "fava-option", "language", "sv"),
+            custom(START, "fava-option", "locale", "sv_SE"),
+            custom(START, "fava-option", "invert-income-liabilities-equity", "true"),
+        ]
+    )
+    plugins = "\n".join(
+        f'plugin "ctc.plugins.{name}"'
+        for name in ("registers", "decisions", "transfers", "positions", "po_rates", "amounts")
+    )
+    includes = "\n".join(
+        f'include "{name}"'
+        for name in (
+            "accounts.beancount",
+            "decisions.beancount",
+            "po-rates.beancount",
+            "positions.beancount",
+            "kommunbidrag.beancount",
+            "transfers.beancount",
+            "costs/*.beancount",
+        )
+    )
+    return (
+        f"{HEADER}\n"
+        'option "title" "CTC Malmö och Linköping (syntetiska exempeldata)"\n'
+        'option "operating_currency" "SEK"\n\n'
+        f"{plugins}\n\n{options}\n{includes}\n"
+    )
+
+
+def accounts_file() -> str:
+    """Currency, committees, areas and every account the example uses."""
+    entries: list[data.Directive] = [data.Commodity(meta(name="Svenska kronor"), START, SEK)]
+    for municipality, short, name in world.COMMITTEES:
+        entries.append(custom(START, "committee", short, municipality=municipality, name=name))
+    for area in world.AREAS:
+        entries.append(custom(START, "area", area, municipality=world.MUNICIPALITY))
+    for municipality in (world.MUNICIPALITY, world.LINKOPING):
+        entries.append(
+            data.Open(meta(), START, allocation_counter_account(municipality), [SEK], None)
+        )
+        entries.append(data.Open(meta(), START, cost_counter_account(municipality), [SEK], None))
+    for municipality, short, _ in world.COMMITTEES:
+        entries.append(
+            data.Open(
+                meta(), START, kommunbidrag_account(municipality, short, PROGRAMME), [SEK], None
+            )
+        )
+        for kind in KINDS:
+            entries.append(
+                data.Open(
+                    meta(), START, cost_account(municipality, short, PROGRAMME, kind), [SEK], None
+                )
+            )
+    return "; Valuta, nämnder, områden och konton.\n\n" + render_entries(entries)
+
+
+def decisions_file() -> str:
+    """The decision register: every decision named in the seeds, plus synthetic budgets."""
+    entries = [
+        custom(
+            d.date,
+            "decision",
+            d.id,
+            body=d.body,
+            municipality=d.municipality,
+            paragraph=d.paragraph,
+            diary=d.diary,
+            title=d.title,
+            synthetic=True if d.synthetic else None,
+            note=d.note,
+        )
+        for d in world.DECISIONS
+    ]
+    return "; Beslutsregistret. Id = organ-datum[-p§].\n\n" + render_entries(entries)
+
+
+def po_rates_file() -> str:
+    """PO rates per year, SKR's published figures where known."""
+    entries = [
+        custom(
+            datetime.date(r.year, 1, 1), "po-rate", r.percent, source=r.source, estimate=r.estimate
+        )
+        for r in world.PO_RATES
+    ]
+    return "; PO-pålägg per år, procent av lönen.\n\n" + render_entries(entries)
+
+
+# --- Positions ------------------------------------------------------------------------
+
+
+def position_entries() -> list[data.Custom]:
+    """Every position's opening, yearly salary revisions and 2024 move."""
+    entries: list[data.Custom] = []
+    for p in world.POSITIONS:
+        entries.append(
+            custom(
+                p.start,
+                "position",
+                p.id,
+                municipality=world.MUNICIPALITY,
+                committee=p.committee,
+                role=p.role,
+                area=p.area,
+                fte=p.fte,
+                monthly_salary=sek(p.salary),
+                decision=world.KS_2017.id,
+            )
+        )
+        for day in world.revision_days(p):
+            if day == world.REORG_DATE:
+                continue
+            entries.append(
+                custom(
+                    day,
+                    "position-change",
+                    p.id,
+                    monthly_salary=sek(world.salary_on(p, day)),
+                    note=f"Lönerevision {day.year}",
+                )
+            )
+        if p.move_to is not None:
+            entries.append(
+                custom(
+                    world.REORG_DATE,
+                    "position-move",
+                    p.id,
+                    from_committee=p.committee,
+                    to_committee=p.move_to[0],
+                    decision=world.KF_2024.id,
+                )
+            )
+    return sorted(entries, key=lambda e: (e.date, e.type != "position", str(e.values[0].value)))
+
+
+# --- Växlingar ---------------------------------------------------------------------------
+
+
+def position_items(
+    positions: list[world.Position], day: datetime.date, giver_of, receiver_of
+) -> list[TransferItem]:
+    """Salary and PO lines for positions whose funding moves on `day`."""
+    items = []
+    for p in positions:
+        salary = world.round_kr(world.salary_on(p, day) * p.fte * 12)
+        po = world.round_kr(salary * world.PO[day.year])
+        for cost_type, amount in (("salary", salary), ("po", po)):
+            items.append(TransferItem(giver_of(p), receiver_of(p), cost_type, amount, p.id))
+    return items
+
+
+LOCAL_OTHER_2018 = D(world.AREA_PROGRAMMES[2019] + world.AREA_TRAINING + world.AREA_PRINT)
+LOCAL_OTHER_2024 = D(world.AREA_PROGRAMMES_LATER + world.AREA_TRAINING + world.AREA_PRINT)
+CENTRAL_OTHER_2024 = D(
+    world.CENTRAL_PROGRAMMES_FULL_YEAR + world.CENTRAL_TRAINING_FULL_YEAR + world.LICENCE_FULL_YEAR
+)
+UL = [p for p in world.POSITIONS if p.id.startswith("UL-")]
+MOVING_CENTRAL = [p for p in world.POSITIONS if p.move_to and p.move_to[0] == "AoS"]
+MOVING_LOCAL = [p for p in world.POSITIONS if p.move_to and p.move_to[0] == "FrN"]
+
+
+def plan_2018() -> TransferPlan:
+    """KS hands the local development leaders' money to their committees (KS 2017)."""
+    items = position_items(UL, world.UL_START, lambda p: "KS", lambda p: p.committee)
+    items += [TransferItem("KS", p.committee, "other", LOCAL_OTHER_2018) for p in UL]
+    return TransferPlan(
+        world.KS_2017.id,
+        (world.KS_2017.id,),
+        world.MUNICIPALITY,
+        PROGRAMME,
+        world.UL_START,
+        "lokala utvecklingsledare till fem nämnder",
+        tuple(items),
+    )
+
+
+def plan_2024() -> TransferPlan:
+    """The 2024 reorganisation: seven positions KS -> AoS, four leaders -> FrN."""
+    day = world.REORG_DATE
+    items = position_items(MOVING_CENTRAL, day, lambda p: "KS", lambda p: "AoS")
+    items.append(TransferItem("KS", "AoS", "other", CENTRAL_OTHER_2024))
+    items += position_items(MOVING_LOCAL, day, lambda p: p.committee, lambda p: "FrN")
+    items += [TransferItem(p.committee, "FrN", "other", LOCAL_OTHER_2024) for p in MOVING_LOCAL]
+    links = (world.KF_2024.id, *(d.id for d in world.COMMITTEE_2024))
+    return TransferPlan(
+        world.KF_2024.id,
+        links,
+        world.MUNICIPALITY,
+        PROGRAMME,
+        day,
+        "CTC-omorganisation (samordning till AoS, utvecklingsledare till FrN)",
+        tuple(items),
+    )
+
+
+PLANS = [plan_2018(), plan_2024()]
+
+
+def transfer_entries() -> list[data.Transaction]:
+    """Both entries of every växling."""
+    return [entry for plan in PLANS for entry in transfer_transactions(plan)]
+
+
+# --- Kommunbidrag ---------------------------------------------------------------------------
+
+
+def budget_holder(p: world.Position, year: int) -> str | None:
+    """The committee whose base budget funds a position in `year`, before växlingar.
+
+    KF's base budgets hold the local leaders at KS until their first full-year
+    växling (2019) has run, and every position at its original committee until
+    the 2024 växling's full-year effect (2025) has run; the example ends there.
+    """
+    if p.start.year > year:
+        return None
+    return "KS" if p in UL and year <= world.UL_START.year + 1 else p.committee
+
+
+def personnel_budget(p: world.Position, year: int) -> Decimal:
+    """A position's budgeted salary and PO for the months it exists in `year`."""
+    first = max(p.start, datetime.date(year, 1, 1))
+    months = 13 - first.month
+    salary = world.salary_on(p, first) * p.fte * months
+    return salary * (1 + world.PO[year])
+
+
+def other_budget(committee: str, year: int) -> Decimal:
+    """The planned other costs in a committee's base budget (before växlingar)."""
+    area_year = D(world.AREA_PROGRAMMES.get(year, world.AREA_PROGRAMMES_LATER))
+    area_year += D(world.AREA_TRAINING + world.AREA_PRINT) if year > 2018 else D(0)
+    local = {p.committee for p in UL}
+    if committee in local:
+        return area_year if year > world.UL_START.year + 1 else D(0)
+    if committee != "KS":
+        return D(0)
+    central = D(
+        world.KS_TRAINING.get(year, 0)
+        + world.KS_PROGRAMMES.get(year, 0)
+        + world.SURVEY.get(year, 0)
+        + 30000
+    )
+    central += D(95000 if year == 2017 else world.LICENCE)
+    if year >= world.REORG_DATE.year:
+        central = CENTRAL_OTHER_2024 + D(world.SURVEY.get(year, 0) + 30000)
+    if year <= world.UL_START.year + 1:
+        central += area_year * len(UL)
+    return central
+
+
+def full_year_items(year: int) -> list[TransferItem]:
+    """The lines of every växling whose full-year effect falls in `year`."""
+    return [item for plan in PLANS if plan.effective.year + 1 == year for item in plan.items]
+
+
+def allocations() -> dict[tuple[int, str], Decimal]:
+    """Each committee's base kommunbidrag per year, before växlingar.
+
+    The base covers the committee's positions and planned other costs,
+    rounded to 1 000 kr. What a växling moves in its full-year effect is held
+    in the giver's base at exactly the amount the växling moves, so that the
+    giver keeps neither a surplus nor a deficit from the move.
+    """
+    totals: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for year in range(world.FIRST_YEAR, world.LAST_YEAR + 1):
+        moved = full_year_items(year)
+        moved_positions = {item.position for item in moved if item.position}
+        for p in world.POSITIONS:
+            holder = budget_holder(p, year)
+            if holder is not None and p.id not in moved_positions:
+                totals[(year, holder)] += personnel_budget(p, year)
+        for _, short, _ in world.COMMITTEES[:6]:
+            moved_other = sum(
+                (i.full_year for i in moved if i.giver == short and i.position is None), D(0)
+            )
+            totals[(year, short)] += other_budget(short, year) - moved_other
+        for key, value in list(totals.items()):
+            if key[0] == year:
+                totals[key] = world.round_kr(value, "1000")
+        for item in moved:
+            totals[(year, item.giver)] += item.full_year
+    return {key: value for key, value in totals.items() if value}
+
+
+def allocation_entries() -> list[data.Transaction]:
+    """One allocation per committee and year, citing KF's budget decision."""
+    names = {
+        short: name
+        for municipality, short, name in world.COMMITTEES
+        if municipality == world.MUNICIPALITY
+    }
+    order = [short for _, short, _ in world.COMMITTEES[:6]]
+    entries = []
+    for (year, committee), amount in sorted(
+        allocations().items(), key=lambda kv: (kv[0][0], order.index(kv[0][1]))
+    ):
+        decision = world.BUDGET_DECISIONS.get(year, world.KS_2017)
+        day = decision.date if year == decision.date.year else None
+        entries.append(
+            allocation_transaction(
+                world.MUNICIPALITY,
+                committee,
+                PROGRAMME,
+                year,
+                amount,
+                decision.id,
+                names[committee],
+                day,
+            )
+        )
+    return entries
+
+
+# --- Costs ------------------------------------------------------------------------------
+
+
+def cost_entry(row: world.CostRow, mapping: Mapping) -> data.Transaction:
+    """A booked row as a transaction on the committee's cost account."""
+    committee = mapping.committee_of(row.unit)
+    kind = mapping.kind_of(row.account)
+    if committee is None or kind is None:
+        raise SystemExit(f"example row not in mapping: {row}")
+    personnel = kind in ("salary", "po")
+    narration = world.ACCOUNT_NAMES[row.account] if personnel else row.text
+    postings = [
+        data.Posting(
+            cost_account(mapping.municipality, committee, PROGRAMME, kind),
+            sek(row.amount.quantize(D("0.01"))),
+            None,
+            None,
+            None,
+            None,
+        ),
+        data.Posting(
+            cost_counter_account(mapping.municipality),
+            sek(-row.amount.quantize(D("0.01"))),
+            None,
+            None,
+            None,
+            None,
+        ),
+    ]
+    entry_meta = meta(
+        voucher=row.voucher,
+        account_code=row.account,
+        responsibility=row.unit,
+        activity=row.activity,
+    )
+    return data.Transaction(
+        entry_meta, row.date, "*", None, narration, frozenset(), frozenset(), postings
+    )
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def build(out: Path) -> dict[str, str]:
+    """Every file of the example, by path relative to `out`."""
+    mapping = load_mapping(LEDGER / "mapping.toml")
+    files = {
+        "main.beancount": main_file(),
+        "accounts.beancount": accounts_file(),
+        "decisions.beancount": decisions_file(),
+        "po-rates.beancount": po_rates_file(),
+        "positions.beancount": "; Tjänster (roller, inga personer) och deras förändringar.\n\n"
+        + render_entries(position_entries()),
+        "kommunbidrag.beancount": "; Kommunbidrag per nämnd och år (KF:s budget, före växlingar).\n\n"
+        + render_entries(allocation_entries()),
+        "transfers.beancount": "; Växlingar av kommunbidrag mellan nämnder.\n\n"
+        + render_entries(transfer_entries()),
+    }
+    for year in range(world.FIRST_YEAR, world.LAST_YEAR + 1):
+        entries = [cost_entry(row, mapping) for row in world.cost_rows(year)]
+        files[f"costs/{year}.beancount"] = (
+            f"; Bokförda kostnader {year} (syntetiska).\n\n" + render_entries(entries)
+        )
+    return files
+
+
+def write(out: Path) -> list[Path]:
+    """Write the example into `out`; return the paths written."""
+    written = []
+    for relative, text in build(out).items():
+        path = out / relative
+        atomic_write(path, text)
+        written.append(path)
+    if out != LEDGER:
+        atomic_write(out / "mapping.toml", (LEDGER / "mapping.toml").read_text(encoding="utf-8"))
+    return written
+
+
+def main() -> int:
+    """Parse arguments and write the example."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out", type=Path, default=LEDGER, help="folder to write (default: ledger/)"
+    )
+    args = parser.parse_args()
+    for path in write(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

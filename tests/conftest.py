@@ -1,0 +1,90 @@
+"""Shared helpers: small ledgers written to disk and loaded by real Beancount."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ctc.ledger import load_ledger
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = ROOT / "ledger"
+EXAMPLE = EXAMPLE_DIR / "main.beancount"
+
+PLUGINS = "\n".join(
+    f'plugin "ctc.plugins.{name}"'
+    for name in ("registers", "decisions", "transfers", "positions", "po_rates", "amounts")
+)
+
+SMALL_HEADER = f"""\
+option "operating_currency" "SEK"
+{PLUGINS}
+
+2017-01-01 commodity SEK
+2017-01-01 custom "committee" "KS"
+  municipality: "Malmo"
+  name: "Kommunstyrelsen"
+2017-01-01 custom "committee" "AoS"
+  municipality: "Malmo"
+  name: "Arbetsmarknads- och socialnämnden"
+2017-01-01 custom "committee" "FrN"
+  municipality: "Malmo"
+  name: "Fritidsnämnden"
+2017-01-01 custom "area" "Kirseberg"
+  municipality: "Malmo"
+2017-01-01 open Equity:Malmo:KF:Kommunbidrag SEK
+2017-01-01 open Liabilities:Malmo:Avrakning SEK
+2017-01-01 open Income:Malmo:KS:CTC:Kommunbidrag SEK
+2017-01-01 open Income:Malmo:AoS:CTC:Kommunbidrag SEK
+2017-01-01 open Income:Malmo:FrN:CTC:Kommunbidrag SEK
+2017-01-01 open Expenses:Malmo:KS:CTC:Lon SEK
+2017-01-01 open Expenses:Malmo:AoS:CTC:Lon SEK
+2017-01-01 open Expenses:Malmo:FrN:CTC:Lon SEK
+2024-01-01 custom "po-rate" 43.00
+2024-09-26 custom "decision" "KF-2024-09-26-p190"
+  body: "KF"
+  municipality: "Malmo"
+  paragraph: 190
+  title: "Verksamhetsförändring inom CTC"
+"""
+
+
+def write_small(tmp_path: Path, body: str) -> Path:
+    """A small ledger: the shared header plus `body`, written to a file."""
+    path = tmp_path / "small.beancount"
+    path.write_text(SMALL_HEADER + "\n" + body, encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line number of the first line containing `needle`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def errors_of(path: Path) -> list[tuple[int, str]]:
+    """(line, message) of every error Beancount and our plugins report."""
+    ledger = load_ledger(path)
+    return [(e.source.get("lineno", 0) if e.source else 0, e.message) for e in ledger.errors]
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled example; returns its main file."""
+    target = tmp_path / "ledger"
+    shutil.copytree(
+        EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.picklecache", "documents")
+    )
+    return target / "main.beancount"
+
+
+def append(path: Path, text: str) -> int:
+    """Append entries to a ledger file; return the line where they start."""
+    existing = path.read_text(encoding="utf-8")
+    start = existing.count("\n") + 2
+    path.write_text(existing + "\n" + text, encoding="utf-8")
+    return start
