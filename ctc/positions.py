@@ -3,6 +3,8 @@
 A position is a role, never a person. It is opened by `custom "position"`,
 changed by `position-change` (FTE, salary, area), moved to another committee by
 `position-move`, and closed by `position-end` (dated its last funded day).
+Its `unit` is the responsibility code its payroll is booked on, which lets
+reports attribute payroll rows to positions.
 `build_history` turns those directives into spells: stretches of time in which
 one committee funds the position with constant FTE and salary. The same
 history serves the plugin that checks the rules and the reports.
@@ -40,6 +42,8 @@ class Spell:
     committee: str
     role: str
     area: str | None
+    unit: str | None
+    """The responsibility code (ansvar) the position's payroll is booked on, if known."""
     fte: Decimal
     monthly_salary: Decimal
     start: datetime.date
@@ -132,6 +136,7 @@ class _Builder:
             committee=text_meta(entry, "committee") or "",
             role=text_meta(entry, "role") or "",
             area=text_meta(entry, "area"),
+            unit=text_meta(entry, "unit"),
             fte=fte,
             monthly_salary=salary,
             start=entry.date,
@@ -172,6 +177,7 @@ class _Builder:
             fte=fte,
             monthly_salary=salary if salary is not None else current.monthly_salary,
             area=text_meta(entry, "area") or current.area,
+            unit=text_meta(entry, "unit") or current.unit,
             role=text_meta(entry, "role") or current.role,
             decision=text_meta(entry, "decision"),
             meta=entry.meta,

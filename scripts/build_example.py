@@ -200,6 +200,7 @@ def position_entries() -> list[data.Custom]:
                 committee=p.committee,
                 role=p.role,
                 area=p.area,
+                unit=p.unit,
                 fte=p.fte,
                 monthly_salary=sek(p.salary),
                 decision=world.KS_2017.id,
@@ -225,6 +226,7 @@ def position_entries() -> list[data.Custom]:
                     p.id,
                     from_committee=p.committee,
                     to_committee=p.move_to[0],
+                    unit=p.move_to[1],
                     decision=world.KF_2024.id,
                 )
             )

@@ -1,0 +1,1 @@
+"""The `ctc` commands, one module each; `ctc.cli` assembles them."""

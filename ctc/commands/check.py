@@ -1,0 +1,19 @@
+"""`ctc check`: load the ledger with every rule and list the problems."""
+
+from __future__ import annotations
+
+import typer
+
+from ctc.commands.common import LedgerArg, echo
+from ctc.ledger import format_error, load_ledger
+
+
+def check(ledger: LedgerArg = None) -> None:
+    """Kontrollera huvudboken med alla regler; skriver varje fel som fil:rad: meddelande."""
+    loaded = load_ledger(ledger)
+    for error in loaded.errors:
+        echo(format_error(error) + "\n")
+    if loaded.errors:
+        typer.echo(f"{len(loaded.errors)} fel i {loaded.path}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Inga fel i {loaded.path} ({len(loaded.entries)} poster).", err=True)
