@@ -14,13 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ctc.reports.frame import CostLine
-from ctc.reports.labels import label
-from ctc.reports.table import TextTable
-
 from ctc.accounts import COST_TYPES
 from ctc.errors import UserError
 from ctc.numbers import csv_amount, format_sek
+from ctc.reports.frame import CostLine
+from ctc.reports.labels import label
+from ctc.reports.table import TextTable
 
 GROUPINGS = ("committee", "type")
 CSV_HEADER = ("year", "committee", "cost_type", "amount_sek")

@@ -100,6 +100,8 @@ def main_file() -> str:
             custom(START, "fava-option", "language", "sv"),
             custom(START, "fava-option", "locale", "sv_SE"),
             custom(START, "fava-option", "invert-income-liabilities-equity", "true"),
+            custom(START, "fava-option", "default-page", "extension/CtcDashboard/"),
+            custom(START, "fava-extension", "ctc.fava"),
         ]
     )
     plugins = "\n".join(

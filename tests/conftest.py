@@ -88,3 +88,87 @@ def append(path: Path, text: str) -> int:
     start = existing.count("\n") + 2
     path.write_text(existing + "\n" + text, encoding="utf-8")
     return start
+
+
+# --- A real Fava server ------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` with its size and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class FavaServer:
+    """`ctc serve` running in its own process on a free port."""
+
+    def __init__(self, ledger: Path, *args: str) -> None:
+        import subprocess
+        import sys
+
+        self.ledger = ledger
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ctc.cli",
+                "serve",
+                str(ledger),
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_ready(self, timeout: float = 10.0) -> float:
+        """Wait until the dashboard answers 200; return how long it took."""
+        import time
+        import urllib.request
+
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=2) as response:
+                    if response.status == 200:
+                        return time.monotonic() - start
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read()) from None
+                time.sleep(0.1)
+        raise TimeoutError(f"Fava did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def served_example(tmp_path_factory: pytest.TempPathFactory):
+    """A read-only `ctc serve` on a private copy of the example, ready to query."""
+    target = tmp_path_factory.mktemp("served") / "ledger"
+    shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.picklecache"))
+    before = snapshot(target)
+    server = FavaServer(target / "main.beancount")
+    server.ready_after = server.wait_ready()
+    server.snapshot_before = before
+    yield server
+    server.stop()

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from beanquery import query as bql
 from conftest import EXAMPLE
-from ctc.reports.frame import cost_lines
-from ctc.reports.yearly import yearly_rows, yearly_total
 
 from ctc.ledger import load_ledger
 from ctc.positions import build_history, spell_on
+from ctc.reports.frame import cost_lines
+from ctc.reports.yearly import yearly_rows, yearly_total
 from ctc.transfers import read_transfers
 
 D = Decimal

@@ -1,0 +1,337 @@
+"""Charts as inline SVG, drawn on the server from exact figures.
+
+Every mark (a bar segment, a point, a flow) carries a `data-value` attribute
+with its exact amount in dot-decimal kronor and a `<title>` a screen reader
+and a mouse can read. Drawing on the server keeps the charts free of
+JavaScript, identical to the report figures, and readable without a network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from ctc.numbers import csv_amount, format_sek
+
+WIDTH = 760
+HEIGHT = 320
+MARGIN_LEFT = 70
+MARGIN_RIGHT = 16
+MARGIN_TOP = 28
+MARGIN_BOTTOM = 40
+
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+"""Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One named row of values, one value per category."""
+
+    name: str
+    values: tuple[Decimal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """An amount moving from one node to another (a växling line)."""
+
+    source: str
+    target: str
+    amount: Decimal
+
+
+def colour(index: int) -> str:
+    """The palette colour for the series at `index`."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def _attr(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _svg(label: str, body: list[str], height: int = HEIGHT) -> str:
+    return (
+        f'<svg class="ctc-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{_attr(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _nice_step(span: Decimal) -> Decimal:
+    """A round tick step giving about five ticks over `span`."""
+    raw = span / 5 if span > 0 else Decimal(1)
+    magnitude = Decimal(10) ** (len(str(int(raw))) - 1) if raw >= 1 else Decimal(1)
+    for factor in (1, 2, 5, 10):
+        if raw <= magnitude * factor:
+            return magnitude * factor
+    return magnitude * 10
+
+
+class _Scale:
+    """Maps amounts onto the plot's vertical axis."""
+
+    def __init__(self, low: Decimal, high: Decimal, height: int = HEIGHT) -> None:
+        # The axis always includes zero, so the step follows the whole span to zero.
+        step = _nice_step(max(high, Decimal(0)) - min(low, Decimal(0)))
+        self.low = min(Decimal(0), (low / step).to_integral_value(rounding="ROUND_FLOOR") * step)
+        self.high = max(step, (high / step).to_integral_value(rounding="ROUND_CEILING") * step)
+        self.step = step
+        self.top = MARGIN_TOP
+        self.bottom = height - MARGIN_BOTTOM
+
+    def y(self, value: Decimal) -> float:
+        share = (value - self.low) / (self.high - self.low)
+        return float(self.bottom - share * (self.bottom - self.top))
+
+    def ticks(self, unit: str) -> list[str]:
+        marks = []
+        value = self.low
+        while value <= self.high:
+            y = self.y(value)
+            marks.append(
+                f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+                'stroke="#ddd" stroke-width="1"/>'
+                f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
+                f"{escape(format_sek(value, unit))}</text>"
+            )
+            value += self.step
+        return marks
+
+
+def _band(categories: Sequence[str]) -> tuple[float, float]:
+    """Width of one category's band and of a bar inside it."""
+    band = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(len(categories), 1)
+    return band, band * 0.62
+
+
+def _category_labels(categories: Sequence[str], band: float, height: int = HEIGHT) -> list[str]:
+    return [
+        f'<text x="{MARGIN_LEFT + band * (i + 0.5):.1f}" y="{height - MARGIN_BOTTOM + 16}" '
+        f'text-anchor="middle" font-size="12">{escape(name)}</text>'
+        for i, name in enumerate(categories)
+    ]
+
+
+def _legend(names: Sequence[str], height: int = HEIGHT) -> list[str]:
+    marks = []
+    x = MARGIN_LEFT
+    for index, name in enumerate(names):
+        marks.append(
+            f'<rect x="{x}" y="{height - 16}" width="10" height="10" fill="{colour(index)}"/>'
+            f'<text x="{x + 14}" y="{height - 7}" font-size="11">{escape(name)}</text>'
+        )
+        x += 22 + 7 * len(name)
+    return marks
+
+
+def stacked_bars(
+    label: str, categories: Sequence[str], series: Sequence[Series], unit: str = "tkr"
+) -> str:
+    """Bars per category, stacked by series, with each bar's total on top."""
+    totals = [sum((s.values[i] for s in series), Decimal(0)) for i in range(len(categories))]
+    highs = [
+        sum((max(s.values[i], Decimal(0)) for s in series), Decimal(0))
+        for i in range(len(categories))
+    ]
+    lows = [
+        sum((min(s.values[i], Decimal(0)) for s in series), Decimal(0))
+        for i in range(len(categories))
+    ]
+    scale = _Scale(min(lows, default=Decimal(0)), max(highs, default=Decimal(0)))
+    band, width = _band(categories)
+    body = scale.ticks(unit)
+    for i, category in enumerate(categories):
+        x = MARGIN_LEFT + band * i + (band - width) / 2
+        up = down = Decimal(0)
+        for index, one in enumerate(series):
+            value = one.values[i]
+            if value == 0:
+                continue
+            start = up if value > 0 else down
+            end = start + value
+            up, down = (end, down) if value > 0 else (up, end)
+            y1, y2 = scale.y(max(start, end)), scale.y(min(start, end))
+            body.append(
+                f'<rect class="ctc-mark" x="{x:.1f}" y="{y1:.1f}" width="{width:.1f}" '
+                f'height="{max(y2 - y1, 0.5):.1f}" fill="{colour(index)}" '
+                f'data-value="{csv_amount(value)}" data-series="{_attr(one.name)}" '
+                f'data-category="{_attr(category)}"><title>{escape(one.name)} {escape(category)}: '
+                f"{escape(format_sek(value, unit))} {unit}</title></rect>"
+            )
+        body.append(
+            f'<text class="ctc-total" x="{x + width / 2:.1f}" y="{scale.y(highs[i]) - 5:.1f}" '
+            f'text-anchor="middle" font-size="11" font-weight="bold" '
+            f'data-value="{csv_amount(totals[i])}" data-category="{_attr(category)}">'
+            f"{escape(format_sek(totals[i], unit))}</text>"
+        )
+    body += _category_labels(categories, band) + _legend([s.name for s in series])
+    return _svg(label, body)
+
+
+def grouped_bars(
+    label: str, categories: Sequence[str], series: Sequence[Series], unit: str = "tkr"
+) -> str:
+    """Bars side by side per category, one per series (kommunbidrag next to cost)."""
+    values = [v for s in series for v in s.values]
+    scale = _Scale(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
+    band, width = _band(categories)
+    slot = width / max(len(series), 1)
+    body = scale.ticks(unit)
+    zero = scale.y(Decimal(0))
+    for i, category in enumerate(categories):
+        for index, one in enumerate(series):
+            value = one.values[i]
+            x = MARGIN_LEFT + band * i + (band - width) / 2 + slot * index
+            y = scale.y(value)
+            body.append(
+                f'<rect class="ctc-mark" x="{x:.1f}" y="{min(y, zero):.1f}" width="{slot * 0.9:.1f}" '
+                f'height="{max(abs(zero - y), 0.5):.1f}" fill="{colour(index)}" '
+                f'data-value="{csv_amount(value)}" data-series="{_attr(one.name)}" '
+                f'data-category="{_attr(category)}"><title>{escape(one.name)} {escape(category)}: '
+                f"{escape(format_sek(value, unit))} {unit}</title></rect>"
+            )
+    body += _category_labels(categories, band) + _legend([s.name for s in series])
+    return _svg(label, body)
+
+
+def lines(
+    label: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    unit: str = "tkr",
+    marked: tuple[int, int] | None = None,
+    marked_label: str | None = None,
+    marked_value: Decimal | None = None,
+    value_format=None,
+) -> str:
+    """Lines through each series' values; `marked` shades a span and labels its total."""
+    fmt = value_format or (lambda v: f"{format_sek(v, unit)} {unit}")
+    values = [v for s in series for v in s.values]
+    scale = _Scale(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
+    band, _ = _band(categories)
+    body = scale.ticks(unit) if value_format is None else _plain_ticks(scale)
+    if marked is not None:
+        first, last = marked
+        body.append(
+            f'<rect class="ctc-span" x="{MARGIN_LEFT + band * first:.1f}" y="{MARGIN_TOP}" '
+            f'width="{band * (last - first + 1):.1f}" height="{scale.bottom - MARGIN_TOP}" '
+            'fill="#fff3c4"/>'
+        )
+        if marked_label:
+            value = f' data-value="{csv_amount(marked_value)}"' if marked_value is not None else ""
+            body.append(
+                f'<text class="ctc-span-total" x="{MARGIN_LEFT + band * first + 6:.1f}" '
+                f'y="{MARGIN_TOP + 16}" font-size="13" font-weight="bold"{value}>'
+                f"{escape(marked_label)}</text>"
+            )
+    for index, one in enumerate(series):
+        points = [
+            (MARGIN_LEFT + band * (i + 0.5), scale.y(value)) for i, value in enumerate(one.values)
+        ]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        body.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour(index)}" stroke-width="2"/>'
+        )
+        for (x, y), value, category in zip(points, one.values, categories, strict=True):
+            body.append(
+                f'<circle class="ctc-mark" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour(index)}" '
+                f'data-value="{csv_amount(value)}" data-series="{_attr(one.name)}" '
+                f'data-category="{_attr(category)}"><title>{escape(one.name)} {escape(category)}: '
+                f"{escape(fmt(value))}</title></circle>"
+            )
+    body += _category_labels(categories, band) + _legend([s.name for s in series])
+    return _svg(label, body)
+
+
+def _plain_ticks(scale: _Scale) -> list[str]:
+    marks = []
+    value = scale.low
+    while value <= scale.high:
+        y = scale.y(value)
+        marks.append(
+            f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#ddd" stroke-width="1"/>'
+            f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
+            f"{escape(str(value.normalize()))}</text>"
+        )
+        value += scale.step
+    return marks
+
+
+def flows(label: str, items: Sequence[Flow], unit: str = "tkr") -> str:
+    """A Sankey-style diagram: givers on the left, receivers on the right."""
+    givers = _node_totals(items, lambda f: f.source)
+    receivers = _node_totals(items, lambda f: f.target)
+    total = sum(givers.values(), Decimal(0)) or Decimal(1)
+    height = HEIGHT
+    usable = height - MARGIN_TOP - MARGIN_BOTTOM - 8 * max(len(givers), len(receivers))
+    per_krona = Decimal(max(usable, 40)) / total
+    left_x, right_x, node_w = MARGIN_LEFT + 40, WIDTH - MARGIN_RIGHT - 140, 14
+    left = _node_positions(givers, per_krona)
+    right = _node_positions(receivers, per_krona)
+    body: list[str] = []
+    for names, positions, x, anchor, dx in (
+        (givers, left, left_x, "end", -6),
+        (receivers, right, right_x, "start", node_w + 6),
+    ):
+        for index, name in enumerate(names):
+            top, size = positions[name]
+            body.append(
+                f'<rect x="{x}" y="{top:.1f}" width="{node_w}" height="{max(size, 1):.1f}" '
+                f'fill="{colour(index)}" data-value="{csv_amount(names[name])}" '
+                f'data-node="{_attr(name)}"/>'
+                f'<text x="{x + dx}" y="{top + size / 2 + 4:.1f}" text-anchor="{anchor}" font-size="12">'
+                f"{escape(name)} {escape(format_sek(names[name], unit))}</text>"
+            )
+    offsets = {name: left[name][0] for name in left}
+    in_offsets = {name: right[name][0] for name in right}
+    for flow in sorted(
+        items, key=lambda f: (list(givers).index(f.source), list(receivers).index(f.target))
+    ):
+        size = float(flow.amount * per_krona)
+        y1 = offsets[flow.source] + size / 2
+        y2 = in_offsets[flow.target] + size / 2
+        offsets[flow.source] += size
+        in_offsets[flow.target] += size
+        x1, x2 = left_x + node_w, right_x
+        middle = (x1 + x2) / 2
+        body.append(
+            f'<path class="ctc-mark" d="M{x1},{y1:.1f} C{middle:.1f},{y1:.1f} {middle:.1f},{y2:.1f} {x2},{y2:.1f}" '
+            f'fill="none" stroke="{colour(list(givers).index(flow.source))}" stroke-opacity="0.45" '
+            f'stroke-width="{max(size, 1):.1f}" data-value="{csv_amount(flow.amount)}" '
+            f'data-source="{_attr(flow.source)}" data-target="{_attr(flow.target)}">'
+            f"<title>{escape(flow.source)} → {escape(flow.target)}: "
+            f"{escape(format_sek(flow.amount, unit))} {unit}</title></path>"
+        )
+    return _svg(label, body, height)
+
+
+def _node_totals(items: Sequence[Flow], key) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for item in items:
+        totals[key(item)] = totals.get(key(item), Decimal(0)) + item.amount
+    return totals
+
+
+def _node_positions(
+    nodes: dict[str, Decimal], per_krona: Decimal
+) -> dict[str, tuple[float, float]]:
+    positions = {}
+    top = float(MARGIN_TOP)
+    for name, amount in nodes.items():
+        size = float(amount * per_krona)
+        positions[name] = (top, size)
+        top += size + 8
+    return positions

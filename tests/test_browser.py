@@ -1,0 +1,128 @@
+"""The dashboards in a real browser: Debian's Chromium, headless, via Playwright.
+
+On a developer's machine without Chromium these tests skip with a reason; CI
+sets CTC_REQUIRE_BROWSER=1 (in .ci/run), which turns a missing browser into a
+failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from decimal import Decimal
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """The Chromium binary: $CTC_CHROMIUM, else Debian's."""
+    return (
+        os.environ.get("CTC_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    required = os.environ.get("CTC_REQUIRE_BROWSER") == "1"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            pytest.fail("CTC_REQUIRE_BROWSER=1 but Playwright is not installed")
+        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
+    if path is None:
+        if required:
+            pytest.fail(
+                "CTC_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install chromium)"
+            )
+        pytest.skip("no Chromium on this machine (apt-get install chromium to run browser tests)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="sv-SE")
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: (
+            page.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def extension_links(page, base: str) -> list[str]:
+    """Every extension page linked from Fava's sidebar."""
+    page.goto(base + "/")
+    page.wait_for_load_state("networkidle")
+    hrefs = page.eval_on_selector_all(
+        "aside a[href*='/extension/']", "links => links.map(a => a.href)"
+    )
+    return sorted(set(hrefs))
+
+
+def test_every_extension_page_renders_charts_without_errors(page, served_example):
+    links = extension_links(page, served_example.base)
+    assert links, "no extension page linked from the sidebar"
+    for link in links:
+        page.goto(link)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("svg.ctc-chart").count() >= 1, link
+        assert page.locator("svg.ctc-chart .ctc-mark").count() > 0, link
+        assert page.console_errors == [], (link, page.console_errors)
+
+
+def test_dashboard_shows_the_motion_figure_as_text(page, served_example):
+    page.goto(served_example.base + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/extension/CtcDashboard/")
+    caption = page.locator("#cumulative figcaption").inner_text()
+    assert caption == "Kostnaden 2018–2023 är 50,0 mnkr (50 019 012 kr)."
+    value = page.locator("#cumulative .ctc-span-total").get_attribute("data-value")
+    assert Decimal(value) == Decimal("50019012.09")
+    assert page.console_errors == []
+
+
+def test_choosing_a_span_updates_the_marked_total(page, served_example):
+    page.goto(served_example.base + "/")
+    page.wait_for_load_state("networkidle")
+    page.select_option("#cumulative select[name=from]", "2019")
+    page.select_option("#cumulative select[name=to]", "2019")
+    page.click("#cumulative button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    caption = page.locator("#cumulative figcaption").inner_text()
+    assert re.match(r"Kostnaden 2019–2019 är 7,0 mnkr \(6 993 262 kr\)\.", caption), caption
+
+
+def test_a_table_figure_links_to_the_journal_behind_it(page, served_example):
+    page.goto(served_example.base + "/")
+    page.wait_for_load_state("networkidle")
+    page.click("#yearly-committee td[data-value] a >> nth=0")
+    page.wait_for_url(re.compile(r".*/journal/\?.*time=2017.*"))
+    page.wait_for_load_state("networkidle")
+    assert "account=Expenses" in page.url and "KS" in page.url
+    journal_rows = page.locator(".journal li, .journal tr, [class*=journal] li")
+    assert journal_rows.count() > 0
+    assert page.console_errors == []
