@@ -8,7 +8,7 @@ JavaScript, identical to the report figures, and readable without a network.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -95,7 +95,8 @@ class _Scale:
         share = (value - self.low) / (self.high - self.low)
         return float(self.bottom - share * (self.bottom - self.top))
 
-    def ticks(self, unit: str) -> list[str]:
+    def ticks(self, tick_text: Callable[[Decimal], str]) -> list[str]:
+        """Grid lines with their labels, from the axis' low end to its high end."""
         marks = []
         value = self.low
         while value <= self.high:
@@ -104,10 +105,31 @@ class _Scale:
                 f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                 'stroke="#ddd" stroke-width="1"/>'
                 f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
-                f"{escape(format_sek(value, unit))}</text>"
+                f"{escape(tick_text(value))}</text>"
             )
             value += self.step
         return marks
+
+
+def _bar(
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    index: int,
+    value: Decimal,
+    series: str,
+    category: str,
+    unit: str,
+) -> str:
+    """One bar segment with its exact value and a readable title."""
+    return (
+        f'<rect class="ctc-mark" x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" '
+        f'height="{max(height, 0.5):.1f}" fill="{colour(index)}" '
+        f'data-value="{csv_amount(value)}" data-series="{_attr(series)}" '
+        f'data-category="{_attr(category)}"><title>{escape(series)} {escape(category)}: '
+        f"{escape(format_sek(value, unit))} {unit}</title></rect>"
+    )
 
 
 def _band(categories: Sequence[str]) -> tuple[float, float]:
@@ -151,7 +173,7 @@ def stacked_bars(
     ]
     scale = _Scale(min(lows, default=Decimal(0)), max(highs, default=Decimal(0)))
     band, width = _band(categories)
-    body = scale.ticks(unit)
+    body = scale.ticks(lambda v: format_sek(v, unit))
     for i, category in enumerate(categories):
         x = MARGIN_LEFT + band * i + (band - width) / 2
         up = down = Decimal(0)
@@ -163,13 +185,7 @@ def stacked_bars(
             end = start + value
             up, down = (end, down) if value > 0 else (up, end)
             y1, y2 = scale.y(max(start, end)), scale.y(min(start, end))
-            body.append(
-                f'<rect class="ctc-mark" x="{x:.1f}" y="{y1:.1f}" width="{width:.1f}" '
-                f'height="{max(y2 - y1, 0.5):.1f}" fill="{colour(index)}" '
-                f'data-value="{csv_amount(value)}" data-series="{_attr(one.name)}" '
-                f'data-category="{_attr(category)}"><title>{escape(one.name)} {escape(category)}: '
-                f"{escape(format_sek(value, unit))} {unit}</title></rect>"
-            )
+            body.append(_bar(x, y1, width, y2 - y1, index, value, one.name, category, unit))
         body.append(
             f'<text class="ctc-total" x="{x + width / 2:.1f}" y="{scale.y(highs[i]) - 5:.1f}" '
             f'text-anchor="middle" font-size="11" font-weight="bold" '
@@ -188,7 +204,7 @@ def grouped_bars(
     scale = _Scale(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
     band, width = _band(categories)
     slot = width / max(len(series), 1)
-    body = scale.ticks(unit)
+    body = scale.ticks(lambda v: format_sek(v, unit))
     zero = scale.y(Decimal(0))
     for i, category in enumerate(categories):
         for index, one in enumerate(series):
@@ -196,11 +212,17 @@ def grouped_bars(
             x = MARGIN_LEFT + band * i + (band - width) / 2 + slot * index
             y = scale.y(value)
             body.append(
-                f'<rect class="ctc-mark" x="{x:.1f}" y="{min(y, zero):.1f}" width="{slot * 0.9:.1f}" '
-                f'height="{max(abs(zero - y), 0.5):.1f}" fill="{colour(index)}" '
-                f'data-value="{csv_amount(value)}" data-series="{_attr(one.name)}" '
-                f'data-category="{_attr(category)}"><title>{escape(one.name)} {escape(category)}: '
-                f"{escape(format_sek(value, unit))} {unit}</title></rect>"
+                _bar(
+                    x,
+                    min(y, zero),
+                    slot * 0.9,
+                    abs(zero - y),
+                    index,
+                    value,
+                    one.name,
+                    category,
+                    unit,
+                )
             )
     body += _category_labels(categories, band) + _legend([s.name for s in series])
     return _svg(label, body)
@@ -221,7 +243,9 @@ def lines(
     values = [v for s in series for v in s.values]
     scale = _Scale(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
     band, _ = _band(categories)
-    body = scale.ticks(unit) if value_format is None else _plain_ticks(scale)
+    body = scale.ticks(
+        (lambda v: format_sek(v, unit)) if value_format is None else (lambda v: str(v.normalize()))
+    )
     if marked is not None:
         first, last = marked
         body.append(
@@ -253,21 +277,6 @@ def lines(
             )
     body += _category_labels(categories, band) + _legend([s.name for s in series])
     return _svg(label, body)
-
-
-def _plain_ticks(scale: _Scale) -> list[str]:
-    marks = []
-    value = scale.low
-    while value <= scale.high:
-        y = scale.y(value)
-        marks.append(
-            f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
-            'stroke="#ddd" stroke-width="1"/>'
-            f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
-            f"{escape(str(value.normalize()))}</text>"
-        )
-        value += scale.step
-    return marks
 
 
 def flows(label: str, items: Sequence[Flow], unit: str = "tkr") -> str:
