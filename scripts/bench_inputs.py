@@ -1,0 +1,176 @@
+"""Deterministic synthetic inputs for the benchmark suite.
+
+Finance-system exports in the example coding (written with a streaming
+writer, so a 1 048 575-row sheet never sits in memory) and ledgers with N
+programme transactions over ten years and all committees. Everything is
+seeded: the same arguments give the same files. Inputs go to a cache folder
+outside the repository and are reused while their parameters are unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "ledger"
+EXCEL_MAX_ROWS = 1_048_575
+"""Data rows that fit under one header row on an Excel sheet."""
+
+HEADER = [
+    "Ver.datum",
+    "Ver.nr",
+    "Konto",
+    "Kontonamn",
+    "Ansvar",
+    "Verksamhet",
+    "Projekt",
+    "Motpart",
+    "Text",
+    "Belopp",
+]
+ACCOUNTS = [
+    (5011, "Månadslön"),
+    (5021, "Semesterlön"),
+    (5611, "Arbetsgivaravgifter"),
+    (5711, "Pensionskostnader"),
+    (6410, "Kurser och konferenser"),
+    (6530, "Trycksaker"),
+    (7010, "Konsulttjänster"),
+    (7620, "Licenser"),
+]
+UNITS = {
+    "KS": ["110100", "110240"],
+    "AoS": ["310310", "310455"],
+    "GrN": ["520101"],
+    "FsN": ["540110"],
+    "KuN": ["610020"],
+    "FrN": ["650030", "650031"],
+}
+OTHER_PROJECTS = ["OMRLYFT", "TRYGG", "SOMMAR24", ""]
+PROGRAMME = "CTC"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTruth:
+    """What a correct import of a generated export reproduces."""
+
+    rows: int
+    programme_rows: int
+    programme_total: Decimal
+    by_year_committee: dict[str, Decimal]
+
+
+def export_path(cache: Path, rows: int, seed: int, share: float) -> Path:
+    """Where the export with these parameters is cached."""
+    return cache / f"export_{rows}_{seed}_{int(share * 1000)}.xlsx"
+
+
+def write_export(
+    path: Path, rows: int, seed: int = 1, share: float = 0.05, year: int = 2023
+) -> ExportTruth:
+    """Write a one-sheet export of `rows` booked lines; `share` of them are the programme's."""
+    import xlsxwriter
+
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.xlsx")
+    workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    workbook.set_properties({"created": datetime.datetime(2024, 1, 1)})
+    sheet = workbook.add_worksheet("Utfall")
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, HEADER)
+    committees = list(UNITS)
+    programme_rows = 0
+    total = Decimal(0)
+    by_committee: dict[str, Decimal] = {}
+    for index in range(1, rows + 1):
+        committee = committees[rng.randrange(len(committees))]
+        unit = rng.choice(UNITS[committee])
+        account, name = ACCOUNTS[rng.randrange(len(ACCOUNTS))]
+        is_programme = rng.random() < share
+        cents = (
+            rng.randrange(-50_000, 9_000_000)
+            if rng.random() < 0.03
+            else rng.randrange(100, 9_000_000)
+        )
+        amount = Decimal(cents) / 100
+        day = datetime.datetime(year, rng.randrange(1, 13), rng.randrange(1, 29))
+        sheet.write_datetime(index, 0, day, date_format)
+        sheet.write_string(index, 1, f"V{year}{index:07d}")
+        sheet.write_number(index, 2, account)
+        sheet.write_string(index, 3, name)
+        sheet.write_string(index, 4, unit)
+        sheet.write_string(index, 5, rng.choice(["410", "420", "509"]))
+        sheet.write_string(index, 6, PROGRAMME if is_programme else rng.choice(OTHER_PROJECTS))
+        sheet.write_string(index, 7, rng.choice(["I", "E", ""]))
+        sheet.write_string(index, 8, f"{name} {index}")
+        sheet.write_number(index, 9, float(amount))
+        if is_programme:
+            programme_rows += 1
+            total += amount
+            by_committee[committee] = by_committee.get(committee, Decimal(0)) + amount
+    workbook.close()
+    tmp.replace(path)
+    by_year = {f"{year}|{c}": v for c, v in sorted(by_committee.items())}
+    return ExportTruth(rows, programme_rows, total, by_year)
+
+
+# --- Ledgers ----------------------------------------------------------------------------
+
+REGISTER_FILES = (
+    "accounts.beancount",
+    "decisions.beancount",
+    "po-rates.beancount",
+    "positions.beancount",
+)
+KINDS = [
+    "Lon",
+    "PO",
+    "Ovrigt",
+    "Ovrigt:Enkat",
+    "Ovrigt:Utbildning",
+    "Ovrigt:Licenser",
+    "Ovrigt:Program",
+]
+
+
+def write_ledger(folder: Path, transactions: int, seed: int = 1, plugins: bool = True) -> Path:
+    """A ledger with the example's registers and `transactions` cost entries over ten years."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (*REGISTER_FILES, "mapping.toml"):
+        shutil.copyfile(EXAMPLE / name, folder / name)
+    accounts = (folder / "accounts.beancount").read_text(encoding="utf-8")
+    # Ten years of costs start in 2016, a year before the example opens its accounts.
+    (folder / "accounts.beancount").write_text(
+        accounts.replace("2017-01-01 ", "2016-01-01 "), encoding="utf-8"
+    )
+    main = (EXAMPLE / "main.beancount").read_text(encoding="utf-8")
+    kept = [
+        line
+        for line in main.splitlines()
+        if not line.startswith("include ") and (plugins or not line.startswith("plugin "))
+    ]
+    includes = [f'include "{name}"' for name in REGISTER_FILES] + ['include "costs.beancount"']
+    (folder / "main.beancount").write_text("\n".join(kept + includes) + "\n", encoding="utf-8")
+    committees = list(UNITS)
+    lines: list[str] = []
+    for index in range(transactions):
+        year = 2016 + index % 10
+        day = datetime.date(year, rng.randrange(1, 13), rng.randrange(1, 29))
+        committee = committees[rng.randrange(len(committees))]
+        kind = KINDS[rng.randrange(len(KINDS))]
+        amount = Decimal(rng.randrange(100, 5_000_000)) / 100
+        lines.append(
+            f'{day} * "Kostnad {index}"\n'
+            f'  responsibility: "{UNITS[committee][0]}"\n'
+            f"  Expenses:Malmo:{committee}:CTC:{kind}  {amount} SEK\n"
+            f"  Liabilities:Malmo:Avrakning\n"
+        )
+    (folder / "costs.beancount").write_text("\n".join(lines), encoding="utf-8")
+    return folder / "main.beancount"
