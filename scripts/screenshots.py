@@ -1,0 +1,104 @@
+"""Screenshots of the dashboards for the README, taken from a real browser.
+
+    python scripts/screenshots.py [--out docs/screenshots]
+
+Starts `ctc serve` on the bundled example on a free port, opens every
+extension page linked from Fava's sidebar in headless Chromium (Debian's
+`chromium`, driven by Playwright) and saves one PNG per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 20.0) -> None:
+    """Wait until `url` answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (our own http://127.0.0.1 server)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+def shoot(base: str, out: Path) -> list[Path]:
+    """One full-page PNG per extension page."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CTC_CHROMIUM") or shutil.which("chromium")
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+        page.goto(base + "/")
+        page.wait_for_load_state("networkidle")
+        links = sorted(
+            set(
+                page.eval_on_selector_all("aside a[href*='/extension/']", "a => a.map(x => x.href)")
+            )
+        )
+        for link in links:
+            page.goto(link)
+            page.wait_for_load_state("networkidle")
+            name = link.rstrip("/").rsplit("/", 1)[-1]
+            path = out / f"{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+        browser.close()
+    return written
+
+
+def main() -> int:
+    """Serve the example, take the screenshots, stop the server."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ctc.cli", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/")
+        for path in shoot(base, args.out):
+            print(path)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
