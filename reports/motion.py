@@ -133,6 +133,7 @@ def motion_report(
             lang,
             label("motion_table_committee", lang).format(unit=unit),
             label("sheet_motion_committee", lang),
+            frame.committee_order,
         ),
         yearly_table(
             answer.by_type,

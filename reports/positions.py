@@ -27,11 +27,23 @@ ZERO = Decimal(0)
 
 
 class PayrollCost:
-    """Payroll cost is salary plus PO (a mixin for the report's dataclasses)."""
+    """Payroll cost is salary plus PO; FTE is FTE-days over the year's days.
+
+    A mixin for the report's dataclasses. FTE is kept as FTE-days and divided
+    once, so sums over positions stay exact (6 × 244 + 183 + 183 FTE-days over
+    366 days is 5 årsarbetare, not 5.000…001).
+    """
 
     __slots__ = ()
+    year: int
+    fte_days: Decimal
     salary: Decimal
     po: Decimal
+
+    @property
+    def fte(self) -> Decimal:
+        """Average FTE over the year (årsarbetare)."""
+        return self.fte_days / days_in(self.year)
 
     @property
     def cost(self) -> Decimal:
@@ -48,8 +60,8 @@ class PositionYear(PayrollCost):
     position: str
     role: str
     area: str | None
-    fte: Decimal
-    """Average FTE over the year under this committee (årsarbetare)."""
+    fte_days: Decimal
+    """FTE × days funded under this committee in the year."""
     salary: Decimal
     po: Decimal
 
@@ -60,7 +72,7 @@ class CommitteeYear(PayrollCost):
 
     year: int
     committee: str
-    fte: Decimal
+    fte_days: Decimal
     positions: int
     salary: Decimal
     po: Decimal
@@ -115,7 +127,7 @@ def position_years(frame: Frame, year: int | None = None) -> list[PositionYear]:
                 if not days:
                     continue
                 key = (y, frame.committee_name(spell.municipality, spell.committee), ident)
-                fte[key] += spell.fte * days / days_in(y)
+                fte[key] += spell.fte * days
                 latest[key] = spell
     salary: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
     po: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
@@ -161,8 +173,8 @@ def committee_years(rows: Sequence[PositionYear]) -> list[CommitteeYear]:
         CommitteeYear(
             y,
             committee,
-            sum((r.fte for r in members), ZERO),
-            sum(1 for r in members if r.fte > 0),
+            sum((r.fte_days for r in members), ZERO),
+            sum(1 for r in members if r.fte_days > 0),
             sum((r.salary for r in members), ZERO),
             sum((r.po for r in members), ZERO),
         )

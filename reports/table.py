@@ -87,11 +87,11 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
 def fit_widths(table: TextTable, width: int = WIDTH) -> list[int]:
     """Column widths that fit `width`, narrowing the widest wrappable column first.
 
-    Number cells never wrap (a header above them may). Text columns narrow in
-    three steps, each only as far as needed: down to their longest word (lines
-    break between words), then to their longest piece between punctuation
-    (`KF-2024-` / `09-26`), then to `MIN_TEXT_WIDTH` (words are cut). A table
-    that cannot fit keeps its narrowest possible widths.
+    Columns narrow in three steps, each only as far as needed: down to their
+    longest word (lines break between words), then to their longest piece
+    between punctuation (`KF-2024-` / `09-26`), then to `MIN_TEXT_WIDTH`
+    (words are cut). Number cells never wrap; only a header above them does.
+    A table that cannot fit keeps its narrowest possible widths.
     """
     count = len(table.header)
     cells = [table.header, *table.rows]
@@ -103,10 +103,10 @@ def fit_widths(table: TextTable, width: int = WIDTH) -> list[int]:
     steps: list[list[int]] = [[], [], []]
     for i in range(count):
         if table.is_right(i):
-            data = max((len(row[i]) for row in table.rows), default=0)
-            fixed = max(data, longest(i, str.split), 1)
-            for step in steps:
-                step.append(fixed)
+            data = max((len(row[i]) for row in table.rows), default=1)
+            steps[0].append(max(data, longest(i, str.split)))
+            steps[1].append(max(data, longest(i, chunks)))
+            steps[2].append(data)
             continue
         hard = min(natural[i], MIN_TEXT_WIDTH)
         steps[0].append(max(hard, longest(i, str.split)))

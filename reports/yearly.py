@@ -174,11 +174,16 @@ def yearly_records(rows: Sequence[YearlyRow], by: Sequence[str]) -> Table:
 
 
 def pivot_dimension(by: Sequence[str]) -> str | None:
-    """The dimension that becomes the table's columns: cost type, or a lone committee or area."""
+    """The dimension that becomes the table's columns, if one fits 80 columns.
+
+    Cost types (three) if grouped by them, else the committees when grouped by
+    committee alone. Areas and positions have long names or many values, so
+    they stay rows with one amount column.
+    """
     if "type" in by:
         return "type"
-    if len(by) == 1 and by[0] in ("committee", "area"):
-        return by[0]
+    if tuple(by) == ("committee",):
+        return "committee"
     return None
 
 
@@ -188,17 +193,20 @@ def yearly_table(
     lang: str = "sv",
     title: str = "",
     key: str = "yearly",
+    committee_order: Sequence[str] = (),
 ) -> Table:
     """A pivot for people: a row per year (and group), a column per group, and totals.
 
-    The rows keep the order `yearly_rows` gave them (registers' order). A year
+    The rows keep the order `yearly_rows` gave them (registers' order); the
+    columns follow the committees' register order, or the cost types'. A year
     with several rows gets a sum row; the last row is the total over the span.
     """
     pivot = pivot_dimension(by)
     row_dims = [d for d in by if d != pivot]
     columns: list[str] = []
     if pivot is not None:
-        columns = list(dict.fromkeys(getattr(row, ATTRIBUTE[pivot]) for row in rows))
+        found = {getattr(row, ATTRIBUTE[pivot]) for row in rows}
+        columns = sorted(found, key=group_order(committee_order, COST_TYPES))
     row_keys: dict[tuple, None] = {}
     cells: dict[tuple, Decimal] = defaultdict(Decimal)
     for row in rows:
@@ -265,7 +273,9 @@ def yearly_report(
     return Report(
         name="yearly",
         title=title,
-        tables=(yearly_table(rows, by, lang, "", label("sheet_yearly", lang)),),
+        tables=(
+            yearly_table(rows, by, lang, "", label("sheet_yearly", lang), frame.committee_order),
+        ),
         records=yearly_records(rows, by),
         provenance=provenance(frame, filters),
         notice=notice(frame, lang),

@@ -51,6 +51,14 @@ option "operating_currency" "SEK"
 """
 
 
+ONE_SALARY = """\
+2024-02-25 * "Månadslön"
+  Expenses:Malmo:KS:CTC:Lon     1000.00 SEK
+  Liabilities:Malmo:Avrakning  -1000.00 SEK
+"""
+"""A cost entry for a small ledger: one month's salary at KS, with no source."""
+
+
 def write_small(tmp_path: Path, body: str) -> Path:
     """A small ledger: the shared header plus `body`, written to a file."""
     path = tmp_path / "small.beancount"
@@ -88,3 +96,18 @@ def append(path: Path, text: str) -> int:
     start = existing.count("\n") + 2
     path.write_text(existing + "\n" + text, encoding="utf-8")
     return start
+
+
+@pytest.fixture(scope="session")
+def frame():
+    """The bundled example's frame, loaded once: every report's figures come from it."""
+    from ctc.reports.frame import load_frame
+
+    return load_frame(EXAMPLE)
+
+
+def small_frame(tmp_path: Path, body: str):
+    """The frame of a small ledger (the shared header plus `body`), checked clean."""
+    from ctc.reports.frame import load_frame
+
+    return load_frame(write_small(tmp_path, body))
