@@ -72,7 +72,9 @@ def motion_answer(
     order = frame.committee_order
 
     def rows(by: Sequence[str]) -> tuple[YearlyRow, ...]:
-        return tuple(yearly_rows(selected, by, first, last, order))
+        return tuple(
+            yearly_rows(selected, by, first, last, order, qualify=frame.multi_municipality)
+        )
 
     return MotionAnswer(
         first,

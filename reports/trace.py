@@ -97,18 +97,18 @@ def trace_lines(
     return lines
 
 
-def yearly_figure(frame: Frame, lines: Sequence[CostLine]) -> Decimal:
-    """The figure `ctc report yearly` shows for the same committee, year and type."""
-    first = lines[0]
-    by = ("committee", "type") if len({line.cost_type for line in lines}) == 1 else ("committee",)
-    rows = yearly_rows(frame.costs, by, first.year, first.year, frame.committee_order)
-    name = frame.committee_name(first.municipality, first.committee)
-    matching = [
-        r
-        for r in rows
-        if r.committee == name and ("type" not in by or r.cost_type == first.cost_type)
-    ]
-    return yearly_total(matching)
+def yearly_figure(
+    frame: Frame, committee: tuple[str, str], year: int, cost_type: str | None = None
+) -> Decimal:
+    """The figure `ctc report yearly` shows for a committee and year (and cost type)."""
+    by = ("committee", "type") if cost_type else ("committee",)
+    rows = yearly_rows(
+        frame.costs, by, year, year, frame.committee_order, qualify=frame.multi_municipality
+    )
+    name = frame.committee_name(*committee)
+    return yearly_total(
+        [r for r in rows if r.committee == name and cost_type in (None, r.cost_type)]
+    )
 
 
 def decision_of(line: CostLine, lang: str) -> str:
@@ -201,24 +201,29 @@ def trace_report(
 ) -> Report:
     """The trail behind one figure, in the result shape every writer reads."""
     lines = trace_lines(frame, committee, year, cost_type)
-    first = lines[0]
-    name = frame.committee_name(first.municipality, first.committee)
+    key = resolve_committee(frame, committee)
+    kind = parse_cost_type(cost_type)
     total = sum((line.amount for line in lines), Decimal(0))
-    figure = yearly_figure(frame, lines)
-    what = f"{name} {year}" + (
-        f", {label(parse_cost_type(cost_type).value, lang).lower()}" if cost_type else ""
-    )
-    summary = (
+    what = f"{frame.committee_name(*key)} {year}"
+    if kind is not None:
+        what += f", {label(kind.value, lang).lower()}"
+    summary = [
         label("trace_summary", lang).format(
-            count=len(lines), what=what, total=format_number(total, 2)
-        ),
-        label("trace_figure", lang).format(figure=format_number(figure, 2))
-        + (
-            " " + label("trace_agrees", lang)
-            if figure == total
-            else " " + label("trace_differs", lang)
-        ),
-    )
+            count=len(lines),
+            noun=label("entry" if len(lines) == 1 else "entries", lang),
+            what=what,
+            total=format_number(total, 2),
+        )
+    ]
+    if kind is None or kind.field == "cost_type":
+        # yearly has no finer kinds, so a trace of one kind has no figure to meet.
+        figure = yearly_figure(frame, key, year, kind.value if kind else None)
+        agreement = "trace_agrees" if figure == total else "trace_differs"
+        summary.append(
+            label("trace_figure", lang).format(figure=format_number(figure, 2), what=what)
+            + " "
+            + label(agreement, lang)
+        )
     return Report(
         name="trace",
         title=label("trace_title", lang).format(what=what),
@@ -228,7 +233,7 @@ def trace_report(
             frame, [("--committee", committee), ("--year", year), ("--type", cost_type)]
         ),
         notice=notice(frame, lang),
-        summary=summary,
+        summary=tuple(summary),
         footnotes=(
             label("note_trace_source", lang),
             *decisions_footnote(frame, lines, (), lang),

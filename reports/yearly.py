@@ -104,10 +104,17 @@ def yearly_rows(
     committee_order: Sequence[str] = (),
     area_order: Sequence[str] = (),
     position_order: Sequence[str] = (),
+    qualify: bool | None = None,
 ) -> list[YearlyRow]:
-    """Sum the cost lines per year and group, within the year span (inclusive)."""
+    """Sum the cost lines per year and group, within the year span (inclusive).
+
+    Committees are named `Malmo:KS` when `qualify` says so; by default, when
+    the selected lines span more than one municipality. Reports pass the
+    frame's choice, so every report names a committee the same way.
+    """
     selected = select_span(lines, from_year, to_year)
-    qualify = len({line.municipality for line in selected}) > 1
+    if qualify is None:
+        qualify = len({line.municipality for line in selected}) > 1
     sums: dict[tuple[int, str, str, str, str], Decimal] = defaultdict(Decimal)
     for line in selected:
         committee = line.committee if not qualify else f"{line.municipality}:{line.committee}"
@@ -261,6 +268,7 @@ def yearly_report(
         frame.committee_order,
         frame.areas,
         frame.position_order,
+        frame.multi_municipality,
     )
     span = span_text(min(r.year for r in rows), max(r.year for r in rows))
     title = label("yearly_title", lang).format(programme=frame.programme, span=span, unit=unit)

@@ -63,17 +63,25 @@ def test_trace_by_type_sums_to_the_yearly_figure_by_committee_and_type(frame):
     assert len(lines) == 184
     survey = trace_lines(frame, "KS", 2023, "enkät")
     assert {line.kind for line in survey} == {"survey"}
+    summary = trace_report(frame, "KS", 2023, "enkät").summary
+    assert summary == ("3 poster för KS 2023, enkät, sammanlagt 470 000,00 kr.",)
+    summary = trace_report(frame, "KS", 2023, "po").summary
+    assert summary[1] == (
+        "ctc report yearly visar 1 761 606,83 kr för KS 2023, po. Beloppen stämmer."
+    )
 
 
 def test_trace_report_rows_show_source_and_decision(frame):
     report = trace_report(frame, "KS", 2023)
     table = report.tables[0]
+    first = trace_lines(frame, "KS", 2023)[0]
+    source = first.source.label() if first.source else first.location
     assert table.rows[0].cells == (
         datetime.date(2023, 1, 25),
         "Lön",
         D("25000.00"),
         "Månadslön",
-        "2023.beancount:115",
+        source,
         "KS-2017-05-03 (tjänst ANA-1)",
     )
     assert table.rows[-1].total and table.rows[-1].cells[2] == D("6677606.83")
@@ -195,3 +203,75 @@ def test_cost_type_accepts_codes_and_swedish_names():
     assert parse_cost_type("övrigt").field == "cost_type"
     assert parse_cost_type("licence").field == "kind"
     assert parse_cost_type(None) is None
+
+
+LINKOPING = """\
+2017-01-01 custom "committee" "KS"
+  municipality: "Linkoping"
+  name: "Kommunstyrelsen"
+2017-01-01 open Expenses:Linkoping:KS:CTC:Lon SEK
+2017-01-01 open Liabilities:Linkoping:Avrakning SEK
+
+2024-02-25 * "Månadslön"
+  Expenses:Linkoping:KS:CTC:Lon     500.00 SEK
+  Liabilities:Linkoping:Avrakning  -500.00 SEK
+"""
+
+
+def test_committees_of_two_municipalities_are_named_with_their_municipality(tmp_path):
+    from conftest import ONE_SALARY
+
+    frame = small_frame(tmp_path, LINKOPING + "\n" + ONE_SALARY)
+    with pytest.raises(UserError, match="skriv en av Malmo:KS, Linkoping:KS"):
+        trace_lines(frame, "KS", 2024)
+    report = trace_report(frame, "Linkoping:KS", 2024)
+    assert report.summary == (
+        "1 post för Linkoping:KS 2024, sammanlagt 500,00 kr.",
+        "ctc report yearly visar 500,00 kr för Linkoping:KS 2024. Beloppen stämmer.",
+    )
+    rows = yearly_rows(frame.costs, ("committee",), 2024, 2024, frame.committee_order)
+    assert {r.committee: r.amount for r in rows} == {"Malmo:KS": D(1000), "Linkoping:KS": D(500)}
+
+
+def with_source_rows(main) -> None:
+    """Give every cost entry of an example copy a source row, as the importer will."""
+    for path in sorted((main.parent / "costs").glob("*.beancount")):
+        out, row = [], 1
+        for line in path.read_text(encoding="utf-8").splitlines():
+            out.append(line)
+            if line.startswith("  voucher: "):
+                row += 1
+                out += [
+                    f'  source_file: "utfall_{path.stem}.xlsx"',
+                    '  source_sheet: "Utfall"',
+                    f"  source_row: {row}",
+                    f'  source_sha256: "{"0" * 64}"',
+                    f'  row_id: "{path.stem}-{row}"',
+                ]
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_reports_hold_once_the_costs_carry_their_source_rows(example_copy):
+    from ctc.reports.frame import load_frame
+
+    with_source_rows(example_copy)
+    frame = load_frame(example_copy)
+    assert all(line.source is not None for line in frame.costs)
+    report = motion_report(frame, 2018, 2023)
+    assert report.tables[0].rows[-1].cells[-1] == D("50019012.09")
+    files = ", ".join(f"utfall_{year}.xlsx" for year in range(2018, 2024))
+    assert report.footnotes[-1] == (
+        f"Kostnaderna är inlästa ur ekonomisystemets exportfiler {files} och förda i "
+        "huvudboken main.beancount."
+    )
+    trace = trace_report(frame, "KS", 2023)
+    assert trace.tables[0].rows[0].cells[4] == "utfall_2023.xlsx, blad Utfall, rad 16"
+    assert trace.tables[0].rows[-1].cells[2] == D("6677606.83")
+    record = dict(
+        zip([c.key for c in trace.records.columns], trace.records.rows[0].cells, strict=True)
+    )
+    assert (record["source_file"], record["source_row"], record["row_id"]) == (
+        "utfall_2023.xlsx",
+        16,
+        "2023-16",
+    )
