@@ -99,7 +99,7 @@ def last_year(frame: Frame) -> int:
     """The last year the ledger speaks of: open positions are counted up to its end."""
     years = [line.year for line in frame.costs] + [line.year for line in frame.budget]
     years += [s.start.year for spells in frame.history.values() for s in spells]
-    return max(years, default=datetime.date.today().year)
+    return max(years, default=1)
 
 
 def funded_days(spell: Spell, year: int, until: datetime.date) -> int:
@@ -328,6 +328,7 @@ def positions_report(
         line for line in frame.costs if line.position in ids and (year is None or line.year == year)
     ]
     span = str(year) if year else f"{rows[0].year}–{rows[-1].year}"
+    history = stints(frame, ids)
     return Report(
         name="positions",
         title=label("positions_title", lang).format(
@@ -336,7 +337,7 @@ def positions_report(
         tables=(
             committee_table(committee_years(rows), lang),
             position_table(rows, lang),
-            history_table(frame, stints(frame, ids), lang),
+            history_table(frame, history, lang),
         ),
         records=position_records(rows),
         provenance=provenance(frame, [("--year", year)]),
@@ -344,7 +345,7 @@ def positions_report(
         footnotes=(
             label("note_fte", lang),
             label("note_payroll", lang),
-            *decisions_footnote(frame, costs, (), lang),
+            *decisions_footnote(frame, costs, (), lang, (s.decision for s in history)),
             files_footnote(frame, costs, lang),
         ),
         unit=unit,

@@ -50,14 +50,18 @@ def describe_decision(frame: Frame, ident: str, lang: str = "sv") -> str:
 
 
 def decisions_behind(
-    frame: Frame, costs: Iterable[CostLine], budget: Iterable[BudgetLine] = ()
+    frame: Frame,
+    costs: Iterable[CostLine],
+    budget: Iterable[BudgetLine] = (),
+    also: Iterable[str | None] = (),
 ) -> list[Decision]:
     """The registered decisions the given figures rest on, in date order.
 
     A cost rests on the decisions it cites and on the one that funds its
-    position; a kommunbidrag change on every decision its entry links.
+    position; a kommunbidrag change on every decision its entry links; `also`
+    adds decisions a report cites itself (a position's moves).
     """
-    cited: set[str] = set()
+    cited: set[str] = {ident for ident in also if ident}
     for line in costs:
         cited.update(line.decisions)
         if line.position_decision:
@@ -76,10 +80,14 @@ def imported_files(costs: Iterable[CostLine]) -> list[str]:
 
 
 def decisions_footnote(
-    frame: Frame, costs: Iterable[CostLine], budget: Iterable[BudgetLine], lang: str
+    frame: Frame,
+    costs: Iterable[CostLine],
+    budget: Iterable[BudgetLine],
+    lang: str,
+    also: Iterable[str | None] = (),
 ) -> tuple[str, ...]:
     """A footnote naming the decisions behind the figures (none when there are none)."""
-    decisions = decisions_behind(frame, costs, budget)
+    decisions = decisions_behind(frame, costs, budget, also)
     if not decisions:
         return ()
     listed = "; ".join(f"{decision_reference(d, lang)}: {d.title}" for d in decisions)

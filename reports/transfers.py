@@ -233,9 +233,11 @@ def summary_notes(frame: Frame, summary: TransferSummary, unit: str, lang: str) 
         notes.append(describe_decision(frame, summary.decision, lang) + ".")
     own = [link for link in summary.links if link != summary.decision]
     if own:
-        refs = [
-            decision_reference(frame.decisions[i], lang) if i in frame.decisions else i for i in own
-        ]
+        registered = sorted(
+            (frame.decisions[i] for i in own if i in frame.decisions), key=lambda d: (d.date, d.id)
+        )
+        refs = [decision_reference(d, lang) for d in registered]
+        refs += [i for i in own if i not in frame.decisions]
         notes.append(f"{label('own_decisions', lang)} {', '.join(refs)}.")
     notes.append(
         label("givers_receivers", lang).format(

@@ -22,9 +22,17 @@ def text_table(table: Table, unit: str) -> TextTable:
     )
 
 
+KEEP_TOGETHER = ("§ ", " kr", " tkr", " mnkr")
+"""Spaces a line never breaks at: `§ 190`, `12 kr`."""
+GLUE = "\x00"
+
+
 def paragraph(text: str, indent: str = "") -> str:
-    """A sentence or note wrapped to the terminal's width."""
-    return textwrap.fill(text, WIDTH, subsequent_indent=indent, break_on_hyphens=False) + "\n"
+    """A sentence or note wrapped to the terminal's width, never as `§` / `190`."""
+    for pair in KEEP_TOGETHER:
+        text = text.replace(pair, pair.replace(" ", GLUE))
+    wrapped = textwrap.fill(text, WIDTH, subsequent_indent=indent, break_on_hyphens=False)
+    return wrapped.replace(GLUE, " ") + "\n"
 
 
 def write_text(report: Report, bold: bool = False) -> str:
