@@ -243,7 +243,7 @@ def yearly_table(
         for row_key in keys:
             names = [group_label(d, v, lang) for d, v in zip(row_dims, row_key[1:], strict=True)]
             body.append(Row((year, *names, *amounts([row_key]))))
-        if row_dims and len(years) > 1:
+        if row_dims and len(years) > 1 and len(keys) > 1:
             body.append(Row((f"{label('sum', lang)} {year}", *blanks, *amounts(keys)), True))
     body.append(Row((label("total", lang), *blanks, *amounts(list(row_keys))), True))
     return Table(key, title, tuple(header), tuple(body))
