@@ -15,6 +15,7 @@ import typer
 from ctc.commands.check import check
 from ctc.commands.report import report_app
 from ctc.commands.serve import serve
+from ctc.commands.trace import trace
 from ctc.errors import UserError
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.command()(check)
 app.add_typer(report_app, name="report")
 app.command()(serve)
+app.command()(trace)
 
 
 def main(argv: list[str] | None = None) -> int:

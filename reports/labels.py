@@ -1,14 +1,29 @@
-"""Words users read in reports, in Swedish by default and in English."""
+"""Words users read in reports, in Swedish by default and in English.
+
+Every heading, sentence and footnote of a report comes from here, so a
+report reads the same in every format and `--lang en` translates all of it.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+
+LANGS = ("sv", "en")
+
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
+        # Dimensions and cost types
         "year": "År",
         "committee": "Nämnd",
         "cost_type": "Kostnadstyp",
+        "dim_committee": "Nämnd",
+        "dim_type": "Kostnadstyp",
+        "dim_area": "Område",
+        "dim_position": "Tjänst",
         "total": "Totalt",
         "sum": "Summa",
+        "amount": "Belopp",
         "salary": "Lön",
         "po": "PO",
         "other": "Övrigt",
@@ -16,15 +31,179 @@ LABELS: dict[str, dict[str, str]] = {
         "training": "Utbildning",
         "licence": "Licenser",
         "programmes": "Program",
+        "unknown": "Okänd",
+        "common_area": "gemensamt",
+        "no_position": "utan tjänst",
         "synthetic": "OBS: Huvudboken innehåller syntetiska exempeldata, inte verkliga belopp.",
-        "yearly_title": "{programme}: kostnad per år, {unit}",
+        "diary": "Dnr",
+        "and": "och",
+        # Yearly
+        "yearly_title": "{programme}: kostnad per år {span}, {unit}",
+        "sheet_yearly": "Kostnad per år",
+        "note_areas": (
+            "Område enligt mappningsfilen: kostnader bokförda på ett områdes enhet hör till "
+            "området, övriga är gemensamma (gemensamt)."
+        ),
+        "note_positions": (
+            "Tjänst: lön och PO hör till den tjänst vars enhet (ansvar) kostnaden bokfördes på; "
+            "övriga kostnader hör inte till någon tjänst (utan tjänst)."
+        ),
+        # Transfers
+        "transfers_title": "{programme}: växlingar av kommunbidrag, {unit}",
+        "transfer_title": "Växling enligt {reference}, i kraft {effective}",
+        "transfer_sheet": "Växling",
+        "no_decision": "beslut saknas",
+        "applicable_months": "Tillämpliga månader {year} ({months}/12)",
+        "full_year": "Helårseffekt {year}",
+        "check_row": "Kontroll",
+        "check_sum": "Summa alla nämnder, ska vara 0",
+        "own_decisions": "Nämndernas egna beslut:",
+        "givers_receivers": "Lämnar kommunbidrag: {givers}. Tar emot: {receivers}.",
+        "moved_full_year": "Växlat belopp, helårseffekt {year}: {amount}.",
+        "applicable_span": "Tillämpliga månader: {span} ({months}/12).",
+        "rounding_adjustment": (
+            "Avrundningsdifferensen {amount} i tillämpliga månader har lagts på den största raden."
+        ),
+        "transfer_sign": (
+            "Negativt belopp: nämnden lämnar kommunbidrag. Positivt belopp: nämnden tar emot "
+            "kommunbidrag."
+        ),
+        "transfer_check": (
+            "Kontrollraden summerar alla nämnders belopp; en växling ändrar inte stadens "
+            "totala kommunbidrag, så den ska vara 0."
+        ),
+        # Positions
+        "positions_title": "{programme}: tjänster {span}, {unit}",
+        "positions_committee_title": "Årsarbetare och personalkostnad per nämnd och år",
+        "positions_each_title": "Per tjänst och år",
+        "history_title": "Tjänsternas historik: inrättande och flyttar med beslut",
+        "sheet_positions_committee": "Per nämnd och år",
+        "sheet_positions_each": "Per tjänst och år",
+        "sheet_history": "Historik",
+        "fte_average": "Årsarb.",
+        "positions_count": "Tjänster",
+        "payroll_cost": "Personalkostnad",
+        "payroll_short": "Kostnad",
+        "position": "Tjänst",
+        "role": "Roll",
+        "from_date": "Från",
+        "to_date": "Till",
+        "event": "Händelse",
+        "decision": "Beslut",
+        "opened": "inrättad",
+        "moved_from": "från {committee}",
+        "note_fte": (
+            "Årsarbetare (Årsarb.): tjänstgöringsgraden vägd med de dagar nämnden finansierar "
+            "tjänsten under året. Tjänster: antal tjänster som nämnden finansierar någon gång "
+            "under året."
+        ),
+        "note_payroll": (
+            "Personalkostnad (Kostnad): bokförd lön och PO på tjänstens enhet (ansvar). "
+            "Historiken: Händelse säger om tjänsten inrättades eller flyttades från en annan "
+            "nämnd; Till saknas när tjänsten fortfarande finansieras."
+        ),
+        # Budget
+        "budget_title": "{programme}: kommunbidrag, kostnad och budgetavvikelse {span}, {unit}",
+        "sheet_budget": "Budgetavvikelse",
+        "allocation": "Kommunbidrag KF",
+        "transfers": "Växlingar",
+        "kommunbidrag": "Kommunbidrag",
+        "cost": "Kostnad",
+        "deviation": "Avvikelse",
+        "note_deviation": (
+            "Budgetavvikelse = kommunbidrag − kostnad. Positivt tal: överskott; negativt tal: "
+            "underskott."
+        ),
+        "note_budget_transfers": (
+            "Kommunbidrag KF är fullmäktiges tilldelning för året. Växlingar är årets växlingar "
+            "av kommunbidrag mellan nämnder (tillämpliga månader och helårseffekt); de tar ut "
+            "varandra över staden."
+        ),
+        # Motion
+        "motion_title": "Svar: {programme}:s årliga kostnader {span}",
+        "motion_total": (
+            "Kostnaden för {programme} {span} var sammanlagt {total} miljoner kronor (mnkr), "
+            "i genomsnitt {average} mnkr per år."
+        ),
+        "motion_types": (
+            "Av kostnaden var {salary} mnkr lön, {po} mnkr personalomkostnader (PO) och "
+            "{other} mnkr övriga kostnader."
+        ),
+        "motion_tables": (
+            "Tabell 1 visar kostnaden per år och nämnd, tabell 2 per år och kostnadstyp."
+        ),
+        "motion_table_committee": "Tabell 1. Kostnad per år och nämnd, {unit}",
+        "motion_table_type": "Tabell 2. Kostnad per år och kostnadstyp, {unit}",
+        "sheet_motion_committee": "Per nämnd",
+        "sheet_motion_type": "Per kostnadstyp",
+        "note_scope": (
+            "Kostnaden är de bokförda kostnaderna på {programme}:s konton hos de nämnder som "
+            "bar dem: lön, personalomkostnader (PO) och övriga kostnader (bland annat "
+            "enkäten, utbildning, licenser och program)."
+        ),
+        "note_current_prices": (
+            "Beloppen är i löpande priser, det vill säga i respektive års kronor, utan "
+            "omräkning till fast penningvärde."
+        ),
+        "note_rounding": (
+            "Varje belopp är avrundat till {unit} för sig från exakta kronor; summorna är "
+            "avrundade summor av exakta belopp. Därför kan de avrundade talen i en rad eller "
+            "kolumn avvika från summan (avrundningsdifferenser)."
+        ),
+        "note_committees": "Nämnderna:",
+        "note_decisions": "Beslut bakom underlaget:",
+        "note_imported": (
+            "Kostnaderna är inlästa ur ekonomisystemets exportfiler {files} och förda i "
+            "huvudboken {ledger}."
+        ),
+        "note_not_imported": (
+            "Kostnaderna är förda direkt i huvudboken {ledger}; inga av dem är inlästa ur "
+            "importerade filer."
+        ),
+        # Trace
+        "trace_title": "Underlag för kostnaden: {what}",
+        "trace_summary": "{count} {noun} för {what}, sammanlagt {total} kr.",
+        "entry": "post",
+        "entries": "poster",
+        "trace_figure": "ctc report yearly visar {figure} kr för {what}.",
+        "trace_agrees": "Beloppen stämmer.",
+        "trace_differs": "OBS: beloppen skiljer sig.",
+        "sheet_trace": "Poster",
+        "date": "Datum",
+        "amount_kr": "Belopp, kr",
+        "kind": "Typ",
+        "narration": "Text",
+        "source": "Källa",
+        "via_position": "{decision} (tjänst {position})",
+        "note_trace_source": (
+            "Källa: fil, blad och rad i den importerade filen; för en post som inte är "
+            "inläst, dess fil och rad i huvudboken. Beslut: beslutet som posten hänvisar "
+            "till, eller beslutet som finansierar tjänsten."
+        ),
+        # Writers
+        "footnotes": "Källor och anmärkningar",
+        "generated_at": "Skapad",
+        "prov_sheet": "Underlag",
+        "prov_notice": "Obs",
+        "prov_report": "Rapport",
+        "prov_ledger": "Huvudbok",
+        "prov_sha256": "SHA-256",
+        "prov_filter": "Urval",
+        "prov_no_filter": "inget",
+        "prov_program": "Program",
+        "prov_file": "Fil i huvudboken",
     },
     "en": {
         "year": "Year",
         "committee": "Committee",
         "cost_type": "Cost type",
+        "dim_committee": "Committee",
+        "dim_type": "Cost type",
+        "dim_area": "Area",
+        "dim_position": "Position",
         "total": "Total",
         "sum": "Sum",
+        "amount": "Amount",
         "salary": "Salary",
         "po": "Payroll overhead",
         "other": "Other",
@@ -32,12 +211,187 @@ LABELS: dict[str, dict[str, str]] = {
         "training": "Training",
         "licence": "Licences",
         "programmes": "Programmes",
+        "unknown": "Unknown",
+        "common_area": "common",
+        "no_position": "no position",
         "synthetic": "NOTE: The ledger holds synthetic example data, not real amounts.",
-        "yearly_title": "{programme}: cost per year, {unit}",
+        "diary": "Reg. no.",
+        "and": "and",
+        "yearly_title": "{programme}: cost per year {span}, {unit}",
+        "sheet_yearly": "Cost per year",
+        "note_areas": (
+            "Area from the mapping file: costs booked on an area's unit belong to the area, "
+            "others are common."
+        ),
+        "note_positions": (
+            "Position: salary and PO belong to the position whose unit (responsibility code) "
+            "they were booked on; other costs belong to no position."
+        ),
+        "transfers_title": "{programme}: transfers of kommunbidrag, {unit}",
+        "transfer_title": "Transfer under {reference}, effective {effective}",
+        "transfer_sheet": "Transfer",
+        "no_decision": "no decision",
+        "applicable_months": "Applicable months {year} ({months}/12)",
+        "full_year": "Full-year effect {year}",
+        "check_row": "Check",
+        "check_sum": "All committees, must be 0",
+        "own_decisions": "The committees' own decisions:",
+        "givers_receivers": "Giving kommunbidrag: {givers}. Receiving: {receivers}.",
+        "moved_full_year": "Amount transferred, full-year effect {year}: {amount}.",
+        "applicable_span": "Applicable months: {span} ({months}/12).",
+        "rounding_adjustment": (
+            "The rounding difference {amount} in the applicable months was put on the largest line."
+        ),
+        "transfer_sign": (
+            "Negative: the committee gives kommunbidrag. Positive: the committee receives it."
+        ),
+        "transfer_check": (
+            "The check row sums all committees; a transfer does not change the city's total "
+            "kommunbidrag, so it must be 0."
+        ),
+        "positions_title": "{programme}: positions {span}, {unit}",
+        "positions_committee_title": "FTE and payroll cost per committee and year",
+        "positions_each_title": "Per position and year",
+        "history_title": "History of the positions: openings and moves with decisions",
+        "sheet_positions_committee": "Per committee and year",
+        "sheet_positions_each": "Per position and year",
+        "sheet_history": "History",
+        "fte_average": "FTE",
+        "positions_count": "Positions",
+        "payroll_cost": "Payroll cost",
+        "payroll_short": "Cost",
+        "position": "Position",
+        "role": "Role",
+        "from_date": "From",
+        "to_date": "To",
+        "event": "Event",
+        "decision": "Decision",
+        "opened": "opened",
+        "moved_from": "from {committee}",
+        "note_fte": (
+            "FTE: the degree of employment weighted by the days of the year the committee "
+            "funds the position. Positions: how many positions the committee funds at some "
+            "time in the year."
+        ),
+        "note_payroll": (
+            "Payroll cost (Cost): salary and PO booked on the position's unit. History: "
+            "Event says whether the position was opened or moved from another committee; "
+            "no To date means it is still funded."
+        ),
+        "budget_title": "{programme}: kommunbidrag, cost and budget deviation {span}, {unit}",
+        "sheet_budget": "Budget deviation",
+        "allocation": "Allocation",
+        "transfers": "Transfers",
+        "kommunbidrag": "Kommunbidrag",
+        "cost": "Cost",
+        "deviation": "Deviation",
+        "note_deviation": (
+            "Budget deviation = kommunbidrag − cost. Positive: surplus; negative: deficit."
+        ),
+        "note_budget_transfers": (
+            "Allocation is the council's allocation for the year. Transfers are the year's "
+            "transfers of kommunbidrag between committees (applicable months and full-year "
+            "effect); they cancel out across the city."
+        ),
+        "motion_title": "Answer: yearly costs of {programme} {span}",
+        "motion_total": (
+            "The cost of {programme} in {span} was {total} million kronor (mnkr) in total, "
+            "on average {average} mnkr a year."
+        ),
+        "motion_types": (
+            "Of the cost, {salary} mnkr was salary, {po} mnkr payroll overhead (PO) and "
+            "{other} mnkr other costs."
+        ),
+        "motion_tables": "Table 1 shows the cost per year and committee, table 2 per year and cost type.",
+        "motion_table_committee": "Table 1. Cost per year and committee, {unit}",
+        "motion_table_type": "Table 2. Cost per year and cost type, {unit}",
+        "sheet_motion_committee": "Per committee",
+        "sheet_motion_type": "Per cost type",
+        "note_scope": (
+            "The cost is what was booked on {programme}'s accounts at the committees that bore "
+            "it: salary, payroll overhead (PO) and other costs (among them the survey, "
+            "training, licences and programmes)."
+        ),
+        "note_current_prices": (
+            "Amounts are in current prices, that is in each year's kronor, not adjusted for "
+            "inflation."
+        ),
+        "note_rounding": (
+            "Each amount is rounded to {unit} on its own from exact kronor; totals are rounded "
+            "sums of exact amounts. Rounded figures in a row or column may therefore not add "
+            "up to the total (rounding differences)."
+        ),
+        "note_committees": "The committees:",
+        "note_decisions": "Decisions behind the figures:",
+        "note_imported": (
+            "The costs were imported from the finance system's export files {files} and "
+            "recorded in the ledger {ledger}."
+        ),
+        "note_not_imported": (
+            "The costs are recorded directly in the ledger {ledger}; none of them was "
+            "imported from a file."
+        ),
+        "trace_title": "The entries behind the cost: {what}",
+        "trace_summary": "{count} {noun} for {what}, {total} kr in total.",
+        "entry": "entry",
+        "entries": "entries",
+        "trace_figure": "ctc report yearly shows {figure} kr for {what}.",
+        "trace_agrees": "The amounts agree.",
+        "trace_differs": "NOTE: the amounts differ.",
+        "sheet_trace": "Entries",
+        "date": "Date",
+        "amount_kr": "Amount, kr",
+        "kind": "Type",
+        "narration": "Text",
+        "source": "Source",
+        "via_position": "{decision} (position {position})",
+        "note_trace_source": (
+            "Source: file, sheet and row of the imported file; for an entry not imported, its "
+            "file and line in the ledger. Decision: the decision the entry cites, or the one "
+            "that funds its position."
+        ),
+        "footnotes": "Sources and notes",
+        "generated_at": "Generated",
+        "prov_sheet": "Provenance",
+        "prov_notice": "Note",
+        "prov_report": "Report",
+        "prov_ledger": "Ledger",
+        "prov_sha256": "SHA-256",
+        "prov_filter": "Filter",
+        "prov_no_filter": "none",
+        "prov_program": "Program",
+        "prov_file": "Ledger file",
     },
 }
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "sv": (
+        "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+        "september", "oktober", "november", "december",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ),
+}  # fmt: skip
 
 
 def label(key: str, lang: str = "sv") -> str:
     """The user-facing word for `key` in `lang`, or the key itself if unknown."""
     return LABELS.get(lang, LABELS["sv"]).get(key, key)
+
+
+def join_names(names: Sequence[str], lang: str = "sv") -> str:
+    """A list as prose: `KS, GrN och FsN`."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {label('and', lang)} {names[-1]}"
+
+
+def month_span(effective: datetime.date, lang: str = "sv") -> str:
+    """The applicable months from an effective date: `september–december 2024`."""
+    months = MONTHS.get(lang, MONTHS["sv"])
+    first, last = months[effective.month - 1], months[11]
+    if first == last:
+        return f"{last} {effective.year}"
+    return f"{first}–{last} {effective.year}"

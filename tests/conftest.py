@@ -51,6 +51,14 @@ option "operating_currency" "SEK"
 """
 
 
+ONE_SALARY = """\
+2024-02-25 * "Månadslön"
+  Expenses:Malmo:KS:CTC:Lon     1000.00 SEK
+  Liabilities:Malmo:Avrakning  -1000.00 SEK
+"""
+"""A cost entry for a small ledger: one month's salary at KS, with no source."""
+
+
 def write_small(tmp_path: Path, body: str) -> Path:
     """A small ledger: the shared header plus `body`, written to a file."""
     path = tmp_path / "small.beancount"
@@ -172,3 +180,50 @@ def served_example(tmp_path_factory: pytest.TempPathFactory):
     server.snapshot_before = before
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def frame():
+    """The bundled example's frame, loaded once: every report's figures come from it."""
+    from ctc.reports.frame import load_frame
+
+    return load_frame(EXAMPLE)
+
+
+def small_frame(tmp_path: Path, body: str):
+    """The frame of a small ledger (the shared header plus `body`), checked clean."""
+    from ctc.reports.frame import load_frame
+
+    return load_frame(write_small(tmp_path, body))
+
+
+def source_files(from_year: int = 0, to_year: int = 9999) -> list[str]:
+    """The files the example's costs were imported from, by plain BQL on their metadata.
+
+    Empty until the importer regenerates the example with source rows; the
+    tests that name imported files hold both before and after.
+    """
+    from beanquery import query as bql
+
+    ledger = load_ledger(EXAMPLE)
+    _, rows = bql.run_query(
+        ledger.entries,
+        ledger.options_map,
+        "SELECT DISTINCT entry_meta('source_file') AS f "
+        "WHERE account ~ '^Expenses:[^:]+:[^:]+:CTC:' "
+        f"AND year >= {from_year} AND year <= {to_year}",
+    )
+    return sorted(str(f) for (f,) in rows if f is not None)
+
+
+def files_footnote(files: list[str]) -> str:
+    """The motion's footnote on imported files, as it should read for `files`."""
+    if files:
+        return (
+            f"Kostnaderna är inlästa ur ekonomisystemets exportfiler {', '.join(files)} "
+            "och förda i huvudboken main.beancount."
+        )
+    return (
+        "Kostnaderna är förda direkt i huvudboken main.beancount; inga av dem är inlästa "
+        "ur importerade filer."
+    )

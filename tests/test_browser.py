@@ -126,3 +126,25 @@ def test_a_table_figure_links_to_the_journal_behind_it(page, served_example):
     journal_rows = page.locator(".journal li, .journal tr, [class*=journal] li")
     assert journal_rows.count() > 0
     assert page.console_errors == []
+
+
+def test_reports_page_downloads_an_xlsx_that_opens(page, served_example, tmp_path):
+    import openpyxl
+
+    links = extension_links(page, served_example.base)
+    page.goto(next(link for link in links if link.rstrip("/").endswith("CtcReports")))
+    page.wait_for_load_state("networkidle")
+    page.check("input[name=report][value=budget]")
+    page.select_option("select[name=year]", "2024")
+    page.click("#ctc-report-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "kommunbidrag, kostnad och budget" in page.inner_text("#report-preview")
+    with page.expect_download() as info:
+        page.click("#download-xlsx")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name == "ctc_budget_2024.xlsx"
+    workbook = openpyxl.load_workbook(target)
+    values = [c.value for s in workbook.worksheets for r in s.iter_rows() for c in r]
+    assert any(isinstance(v, int | float) and round(v, 2) == -276878.78 for v in values)
+    assert page.console_errors == []

@@ -88,6 +88,18 @@ def data_values(page: str, pattern: str) -> list[Decimal]:
     return [D(v) for v in re.findall(pattern, page)]
 
 
+def section(page: str, key: str) -> str:
+    """The HTML of one dashboard panel."""
+    start = page.index(f'<section id="{key}"')
+    return page[start : page.index("</section>", start)]
+
+
+def bar_totals(page: str, key: str = "yearly-committee") -> list[tuple[str, str]]:
+    """(exact total, year) of every bar in a panel's chart."""
+    pattern = r'class="ctc-total"[^>]*data-value="([\d.]+)" data-category="(\d+)"'
+    return re.findall(pattern, section(page, key))
+
+
 def test_dashboard_span_total_equals_the_yearly_report(served_example):
     page = dashboard(served_example)
     ledger = load_ledger(EXAMPLE)
@@ -105,21 +117,18 @@ def test_dashboard_bar_totals_equal_the_yearly_report(served_example):
     per_year: dict[str, Decimal] = {}
     for row in rows:
         per_year[str(row.year)] = per_year.get(str(row.year), D(0)) + row.amount
-    totals = re.findall(r'class="ctc-total"[^>]*data-value="([\d.]+)" data-category="(\d+)"', page)
-    first_chart = dict(totals[: len(per_year)])
-    assert {year: D(value) for value, year in first_chart.items()} == per_year
+    assert {year: D(value) for value, year in bar_totals(page)} == per_year
 
 
 def test_time_filter_narrows_the_dashboard(served_example):
     page = dashboard(served_example, "?time=2020")
-    totals = re.findall(r'class="ctc-total"[^>]*data-value="([\d.]+)" data-category="(\d+)"', page)
-    assert set(totals) == {("8476539.21", "2020")}
+    assert bar_totals(page) == [("8476539.21", "2020")]
+    assert bar_totals(page, "positions") == [("10.50", "2020")]
 
 
 def test_account_filter_narrows_the_dashboard_to_a_committee(served_example):
     page = dashboard(served_example, "?account=AoS&time=2023")
-    totals = re.findall(r'class="ctc-total"[^>]*data-value="([\d.]+)" data-category="(\d+)"', page)
-    assert ("879096.45", "2023") in totals
+    assert bar_totals(page) == [("879096.45", "2023")]
     assert 'data-series="KS"' not in page
 
 
@@ -129,3 +138,129 @@ def test_a_public_host_without_flag_is_refused_before_serving(tmp_path):
     assert server.process.returncode == 1
     assert "--public" in server.process.stderr.read()
     server.process.stderr.close()
+
+
+def test_vaxling_flows_equal_the_transfers_report(served_example):
+    from ctc.reports.frame import load_frame
+    from ctc.reports.transfers import transfer_summaries
+
+    (summary,) = transfer_summaries(load_frame(EXAMPLE), "KF-2024-09-26-p190")
+    page = section(dashboard(served_example), "transfer-KF-2024-09-26-p190")
+    flows = re.findall(r'data-value="([\d.]+)" data-source="(\w+)" data-target="(\w+)"', page)
+    full_year = {(s, t): D(v) for v, s, t in flows[len(flows) // 2 :]}
+    (full,) = [t for t in summary.transfers if t.period == "full-year"]
+    aos_gives = -sum(
+        line.amount for line in full.lines if line.committee == "AoS" and line.amount < 0
+    )
+    assert full_year == {
+        ("KS", "AoS"): -summary.total("full_year", "KS"),
+        ("AoS", "FrN"): aos_gives,
+        ("GrN", "FrN"): -summary.total("full_year", "GrN"),
+        ("FsN", "FrN"): -summary.total("full_year", "FsN"),
+        ("KuN", "FrN"): -summary.total("full_year", "KuN"),
+    }
+    assert full_year[("KS", "AoS")] == D("6094338.00")
+    assert "kontrollsumman är 0 kr" in page
+    assert "filter=%5EKF-2024-09-26-p190" in page
+
+
+def test_budget_and_position_panels_equal_their_reports(served_example):
+    from ctc.reports.budget import budget_rows
+    from ctc.reports.frame import load_frame
+    from ctc.reports.positions import committee_years, position_years
+
+    frame = load_frame(EXAMPLE)
+    page = dashboard(served_example)
+    budget = section(page, "budget")
+    deviations = {
+        (year, committee): D(value)
+        for value, committee, year in re.findall(
+            r'class="ctc-mark"[^>]*data-value="(-?[\d.]+)" data-series="(\w+)" data-category="(\d+)"',
+            budget,
+        )
+    }
+    expected = {(str(r.year), r.committee): r.deviation for r in budget_rows(frame)}
+    assert {key: deviations[key] for key in expected} == expected
+    assert all(value == 0 for key, value in deviations.items() if key not in expected)
+    assert deviations[("2024", "KS")] == D("-276878.78")
+    fte = section(page, "positions")
+    totals = {year: D(v) for v, year in bar_totals(page, "positions")}
+    per_year: dict[str, Decimal] = {}
+    for row in committee_years(position_years(frame)):
+        per_year[str(row.year)] = per_year.get(str(row.year), D(0)) + row.fte
+    assert totals == {y: v.quantize(D("0.01")) for y, v in per_year.items()}
+    assert "UL-HER" in fte and "filter=%5EKF-2024-09-26-p190" in fte
+
+
+def reports_page(server, query: str = "") -> tuple[int, str, str]:
+    return fetch(f"{server.base}/{bfile(server)}/extension/CtcReports/{query}")
+
+
+def test_reports_page_offers_the_motion_answer_by_default(served_example):
+    status, _, page = reports_page(served_example)
+    assert status == 200
+    assert "download?report=motion&amp;from=2018&amp;to=2023" in page
+    assert "Kostnaden för CTC 2018–2023" in page or "50,0" in page
+
+
+def test_download_is_the_same_xlsx_as_ctc_report(served_example, tmp_path):
+    import io
+
+    import openpyxl
+
+    url = f"{served_example.base}/{bfile(served_example)}/extension/CtcReports/download"
+    request = urllib.request.Request(f"{url}?report=motion&from=2018&to=2023&unit=tkr&format=xlsx")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+        assert 'filename="ctc_motion_2018-2023.xlsx"' in response.headers["Content-Disposition"]
+        content = response.read()
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    numbers = [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, int | float)
+    ]
+    assert 50019012.09 in numbers
+
+
+def test_download_markdown_equals_the_cli_but_for_the_time_it_was_made(served_example, tmp_path):
+    import subprocess
+    import sys
+
+    url = f"{served_example.base}/{bfile(served_example)}/extension/CtcReports/download"
+    _, _, downloaded = fetch(f"{url}?report=motion&from=2018&to=2023&unit=tkr&format=md")
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ctc.cli",
+            "report",
+            "motion",
+            str(served_example.ledger),
+            "--from",
+            "2018",
+            "--to",
+            "2023",
+            "--format",
+            "md",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def without_time(text: str) -> list[str]:
+        return [
+            line for line in text.splitlines() if not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", line)
+        ]
+
+    assert without_time(downloaded) == without_time(cli)
+
+
+def test_a_bad_download_request_is_a_plain_400(served_example):
+    url = f"{served_example.base}/{bfile(served_example)}/extension/CtcReports/download"
+    status, _, body = fetch(f"{url}?report=motion&from=2023&to=2018&format=xlsx")
+    assert status == 400
+    assert body.startswith("Fel: ") and "--from 2023" in body

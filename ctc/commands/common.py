@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ctc.errors import UserError
 from ctc.ledger import LEDGER_ENV
+from ctc.reports.frame import Frame, load_frame
+from ctc.reports.labels import LANGS
+from ctc.reports.result import Report, stamp
+from ctc.reports.writers import FORMATS, choose_format, render
+from ctc.writer import atomic_write_bytes
+
+UNITS = ("kr", "tkr", "mnkr")
 
 LedgerArg = Annotated[
     Path | None,
@@ -17,8 +27,71 @@ LedgerArg = Annotated[
         show_default=False,
     ),
 ]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help=f"{', '.join(FORMATS)} (standard: efter -o:s filändelse, annars table).",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Skriv till filen i stället för till skärmen."),
+]
+LangOpt = Annotated[str, typer.Option(help="Språk: sv eller en.")]
 
 
 def echo(text: str) -> None:
     """Write text to stdout as is."""
     sys.stdout.write(text)
+
+
+def check_unit_and_lang(unit: str, lang: str) -> None:
+    """Refuse a unit or language the reports do not know."""
+    if unit not in UNITS:
+        raise UserError(f"Okänd enhet {unit!r} för --unit; välj {', '.join(UNITS)}.")
+    if lang not in LANGS:
+        raise UserError(f"Okänt språk {lang!r} för --lang; välj {', '.join(LANGS)}.")
+
+
+def write_output(path: Path, content: bytes) -> None:
+    """Write a report file atomically; a path that cannot be written is the user's error."""
+    if not path.parent.is_dir():
+        raise UserError(f"Kan inte skriva {path}: mappen {path.parent} finns inte.")
+    if path.is_dir():
+        raise UserError(f"Kan inte skriva {path}: det är en mapp.")
+    try:
+        atomic_write_bytes(path, content)
+    except OSError as error:
+        raise UserError(f"Kan inte skriva {path}: {error.strerror or error}.") from None
+
+
+def run(
+    ledger: Path | None,
+    fmt: str | None,
+    output: Path | None,
+    unit: str,
+    lang: str,
+    build: Callable[[Frame], Report],
+) -> None:
+    """Check the shared options, load the ledger's frame, build the report and write it.
+
+    The options are checked before the ledger is loaded, so a mistake in them
+    is reported at once.
+    """
+    chosen = choose_format(fmt, output)
+    check_unit_and_lang(unit, lang)
+    emit(build(load_frame(ledger)), chosen, output)
+
+
+def emit(report: Report, fmt: str | None, output: Path | None) -> None:
+    """Write a report in the chosen format to `output`, or to stdout."""
+    chosen = choose_format(fmt, output)
+    report = stamp(report, datetime.datetime.now().astimezone().replace(microsecond=0))
+    content = render(report, chosen, bold=output is None and sys.stdout.isatty())
+    if output is None:
+        echo(content.decode("utf-8"))
+        return
+    write_output(output, content)
+    typer.echo(f"Skrev {output} ({chosen}).", err=True)

@@ -1,9 +1,8 @@
-"""Fava extensions: the CTC dashboard.
+"""Fava extensions: the CTC dashboard and the report downloads.
 
-Enable them in a ledger with `custom "fava-extension" "ctc.fava"`. The
-dashboard draws every figure from `ctc.reports` (through
-`ctc.fava.dashboard`), computes it once per ledger load and filter, and
-serves only GET requests, so it works in Fava's read-only mode.
+Enable them in a ledger with `custom "fava-extension" "ctc.fava"`. Both draw
+every figure from `ctc.reports`, compute it once per ledger load and filter,
+and answer only GET requests, so they work in Fava's read-only mode.
 """
 
 from __future__ import annotations
@@ -11,11 +10,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from fava.ext import FavaExtensionBase
-from flask import g, request
+from fava.ext import FavaExtensionBase, extension_endpoint
+from flask import Response, g, request
 
-from ctc.fava.dashboard import MOTION_SPAN, Dashboard, build_dashboard
-from ctc.registers import parse_committees, parse_options
+from ctc.errors import UserError
+from ctc.fava.dashboard import MOTION_SPAN, Dashboard, Panel, build_dashboard, report_panels
+from ctc.fava.downloads import REPORTS, Download, DownloadForm, build_download, parse_form
+from ctc.reports.frame import Frame, build_frame
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,12 +26,7 @@ CacheKey = tuple[str | None, str | None, str | None, tuple[int, int] | None]
 
 
 def account_predicate(value: str | None) -> Callable[[str], bool] | None:
-    """Fava's account-filter rule, applied to a single posting's account.
-
-    Fava keeps whole entries that touch a matching account; the dashboard
-    goes one step further and keeps only the matching postings, so that a
-    filter on one committee shows that committee's figures alone.
-    """
+    """Fava's account-filter rule (a component, or a regular expression) for one account."""
     if not value:
         return None
     try:
@@ -39,14 +35,12 @@ def account_predicate(value: str | None) -> Callable[[str], bool] | None:
         pattern = None
 
     def matches(account: str) -> bool:
-        if value in account.split(":"):
-            return True
-        return bool(pattern and pattern.match(account))
+        return value in account.split(":") or bool(pattern and pattern.match(account))
 
     return matches
 
 
-def _span() -> tuple[int, int] | None:
+def chosen_span() -> tuple[int, int] | None:
     """The span chosen on the page (`?from=2018&to=2023`), else the motion's."""
     first, last = request.args.get("from"), request.args.get("to")
     if first and last and first.isdigit() and last.isdigit():
@@ -54,35 +48,103 @@ def _span() -> tuple[int, int] | None:
     return MOTION_SPAN
 
 
-class CtcDashboard(FavaExtensionBase):
-    """The first screen: yearly cost, its kinds, cumulative cost."""
+class _CachedFrames(FavaExtensionBase):
+    """Frames built once per ledger load: the whole ledger, and per Fava filter."""
+
+    def __init__(self, ledger, config=None) -> None:
+        super().__init__(ledger, config)
+        self._frames: dict[tuple[str | None, ...], Frame] = {}
+
+    def after_load_file(self) -> None:
+        """Forget every computed figure when the ledger changes."""
+        self._frames.clear()
+
+    def frame(self, filtered: bool = True) -> Frame:
+        """The report layer's frame of Fava's filtered entries (or of the whole ledger)."""
+        args = request.args
+        key = (args.get("account"), args.get("filter"), args.get("time")) if filtered else ("all",)
+        if key not in self._frames:
+            entries = g.filtered.entries if filtered else self.ledger.all_entries
+            self._frames[key] = build_frame(
+                entries, self.ledger.options, register_entries=self.ledger.all_entries
+            )
+        return self._frames[key]
+
+
+class CtcDashboard(_CachedFrames):
+    """The first screen: yearly cost, kinds, cumulative cost, växlingar, FTE, budget."""
 
     report_title = "CTC-översikt"
 
     def __init__(self, ledger, config=None) -> None:
         super().__init__(ledger, config)
-        self._cache: dict[CacheKey, Dashboard] = {}
+        self._boards: dict[CacheKey, Dashboard] = {}
 
     def after_load_file(self) -> None:
         """Forget every computed dashboard when the ledger changes."""
-        self._cache.clear()
+        super().after_load_file()
+        self._boards.clear()
 
     def dashboard(self) -> Dashboard:
         """The dashboard for the current filter, computed once per load and filter."""
-        span = _span()
+        span = chosen_span()
         account = request.args.get("account")
         key: CacheKey = (account, request.args.get("filter"), request.args.get("time"), span)
-        if key not in self._cache:
-            entries = self.ledger.all_entries
-            options, _ = parse_options(entries)
-            committees, _ = parse_committees(entries)
-            order = list(dict.fromkeys(c.short for c in committees.values()))
-            self._cache[key] = build_dashboard(
-                g.filtered.entries,
-                options.programme,
-                order,
-                account_predicate(account),
-                span,
-                options.synthetic,
+        if key not in self._boards:
+            date_range = g.filtered.date_range
+            dates = (date_range.begin, date_range.end) if date_range else None
+            self._boards[key] = build_dashboard(
+                self.frame(), account_predicate(account), span, dates
             )
-        return self._cache[key]
+        return self._boards[key]
+
+
+class CtcReports(_CachedFrames):
+    """Every `ctc report` in the browser: pick a report and a span, download xlsx or Markdown."""
+
+    report_title = "CTC-rapporter"
+
+    def reports(self) -> dict[str, str]:
+        """Report name -> what it answers, for the page's form."""
+        return {name: spec.title for name, spec in REPORTS.items()}
+
+    def form(self) -> DownloadForm:
+        """The form as the user filled it in (defaults for what is missing or wrong)."""
+        try:
+            return parse_form(request.args)
+        except UserError:
+            return DownloadForm()
+
+    def years(self) -> list[int]:
+        """The years the ledger has costs or kommunbidrag in, for the span pickers."""
+        frame = self.frame(filtered=False)
+        return sorted({line.year for line in frame.costs} | {b.year for b in frame.budget})
+
+    def preview(self) -> Download:
+        """The chosen report rendered as its Markdown text, to read before downloading."""
+        try:
+            return build_download(self.frame(filtered=False), parse_form(request.args), "md")
+        except UserError as error:
+            return Download.failed(str(error))
+
+    def panels(self) -> tuple[Panel, ...]:
+        """Charts and tables of the chosen report's figures, as on the dashboard."""
+        return report_panels(self.frame(filtered=False), self.form())
+
+    def download_url(self, fmt: str) -> str:
+        """The link that downloads the chosen report in `fmt`."""
+        return f"download?{self.form().query(fmt)}"
+
+    @extension_endpoint("download")
+    def download(self) -> Response:
+        """The report file, exactly as `ctc report` writes it."""
+        fmt = request.args.get("format", "xlsx")
+        try:
+            result = build_download(self.frame(filtered=False), parse_form(request.args), fmt)
+        except UserError as error:
+            return Response(f"Fel: {error}\n", status=400, mimetype="text/plain")
+        return Response(
+            result.content,
+            mimetype=result.mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
+        )

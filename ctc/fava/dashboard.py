@@ -1,53 +1,82 @@
 """The dashboard's panels, computed from the ledger through the report layer.
 
-Each panel is a chart and the table of the very same figures, so the numbers
-can be read by a screen reader, copied and checked. All figures come from
-`ctc.reports`, the layer `ctc report` prints from, so the dashboard and the
-command line agree to the öre. Nothing here knows about Flask: the extension
-passes in the (filtered) entries and gets panels back.
+Each panel is one or more charts and the tables of the very same figures, so
+the numbers can be read by a screen reader, copied and checked. All figures
+come from `ctc.reports` (the frame and the report functions `ctc report`
+prints from), so the dashboard and the command line agree to the öre.
+Nothing here knows about Flask: the extension passes in a frame built from
+Fava's filtered entries and gets panels back.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from beancount.core import data
-
-from ctc.accounts import KINDS
+from ctc.accounts import KINDS, cost_account, kommunbidrag_account
+from ctc.errors import UserError
 from ctc.fava import svg
-from ctc.numbers import format_sek
-from ctc.reports.frame import CostLine, cost_lines
+from ctc.numbers import csv_amount, format_number, format_sek
+from ctc.reports.budget import budget_rows, budget_table
+from ctc.reports.frame import Frame
 from ctc.reports.labels import label
+from ctc.reports.positions import committee_table, committee_years, position_years, stints
+from ctc.reports.result import Table, display
+from ctc.reports.transfers import TransferSummary, summary_table, transfer_summaries
+from ctc.reports.yearly import yearly_rows
+from ctc.transfers import Transfer
+
+if TYPE_CHECKING:
+    from ctc.fava.downloads import DownloadForm
 
 UNIT = "tkr"
 MOTION_SPAN = (2018, 2023)
 """The span a cost motion asked for; the cumulative chart marks it by default."""
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """A table cell: its text, its exact amount (if a figure) and a link behind it."""
+    """A table cell: its text, its exact figure (if any) and a link behind it."""
 
     text: str
     value: Decimal | None = None
     href: str | None = None
+    header: bool = False
+    """A row's label (shown as a row header)."""
+
+    @property
+    def data_value(self) -> str | None:
+        """The exact figure for the `data-value` attribute: dot decimal, two decimals."""
+        return csv_amount(self.value) if self.value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class PanelTable:
+    """A table of figures under a chart."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    total_rows: frozenset[int] = field(default_factory=frozenset)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Panel:
-    """One chart and the table of its figures."""
+    """One question answered: charts, a caption with the key figure, and tables."""
 
     key: str
     title: str
-    chart: str
+    charts: tuple[str, ...]
     caption: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    total_rows: frozenset[int] = field(default_factory=frozenset)
+    tables: tuple[PanelTable, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +90,10 @@ class Dashboard:
 
 
 AccountPredicate = Callable[[str], bool]
-"""Whether a posting's account passes Fava's account filter."""
+"""Whether an account passes Fava's account filter."""
+
+
+# --- Links -------------------------------------------------------------------------------
 
 
 def journal_link(
@@ -72,165 +104,391 @@ def journal_link(
     return f"../../journal/?{urlencode(params)}"
 
 
+def decision_link(ident: str) -> str:
+    """Every entry citing a decision: its links, and `decision:` metadata on directives."""
+    return journal_link(filter_=f'^{ident}, decision:"^{ident}$"')
+
+
+# --- Narrowing a frame to Fava's account filter ---------------------------------------------
+
+
+def narrow(frame: Frame, account_ok: AccountPredicate | None) -> Frame:
+    """The frame with only the postings whose accounts pass the account filter.
+
+    Fava keeps whole entries that touch a matching account; the dashboard goes
+    one step further, so that a filter on one committee shows that committee's
+    figures alone: its costs, its kommunbidrag, its side of each växling and
+    its positions.
+    """
+    if account_ok is None:
+        return frame
+    programme = frame.programme
+
+    def committee_ok(municipality: str, committee: str) -> bool:
+        return account_ok(kommunbidrag_account(municipality, committee, programme)) or account_ok(
+            cost_account(municipality, committee, programme, "salary")
+        )
+
+    transfers = []
+    for transfer in frame.transfers:
+        lines = tuple(li for li in transfer.lines if committee_ok(li.municipality, li.committee))
+        if lines:
+            transfers.append(dataclasses.replace(transfer, lines=lines))
+    history = {
+        ident: [s for s in spells if committee_ok(s.municipality, s.committee)]
+        for ident, spells in frame.history.items()
+    }
+    return dataclasses.replace(
+        frame,
+        costs=tuple(line for line in frame.costs if account_ok(line.account)),
+        budget=tuple(b for b in frame.budget if committee_ok(b.municipality, b.committee)),
+        transfers=tuple(transfers),
+        history={ident: spells for ident, spells in history.items() if spells},
+    )
+
+
+# --- Tables -----------------------------------------------------------------------------
+
+
 def _money(value: Decimal, href: str | None = None) -> Cell:
     return Cell(format_sek(value, UNIT), value, href)
 
 
-def _pivot(
-    lines: Sequence[CostLine], column: Callable[[CostLine], str]
-) -> tuple[list[int], dict[tuple[int, str], Decimal]]:
-    cells: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for line in lines:
-        cells[(line.year, column(line))] += line.amount
-    return sorted({line.year for line in lines}), cells
+def from_report_table(
+    table: Table, unit: str, link: Callable[[tuple], str | None] | None = None
+) -> PanelTable:
+    """A report's table as a panel table: the same rows, cells and totals."""
+    rows = []
+    totals = set()
+    for index, row in enumerate(table.rows):
+        cells = []
+        for position, (value, column) in enumerate(zip(row.cells, table.columns, strict=True)):
+            text = display(value, column, unit)
+            exact = (
+                Decimal(value)
+                if column.is_number and isinstance(value, Decimal | int) and column.kind != "int"
+                else None
+            )
+            href = link(row.cells) if link and position == 0 and not row.total else None
+            cells.append(Cell(text, exact, href, header=position == 0))
+        rows.append(tuple(cells))
+        if row.total:
+            totals.add(index)
+    header = tuple(f"{c.title} ({unit})" if c.kind == "money" else c.title for c in table.columns)
+    return PanelTable(table.title, header, tuple(rows), frozenset(totals), table.notes)
+
+
+# --- Yearly cost -----------------------------------------------------------------------------
 
 
 def _pivot_panel(
     key: str,
     title: str,
-    lines: Sequence[CostLine],
+    years: Sequence[int],
     columns: Sequence[tuple[str, str]],
-    column: Callable[[CostLine], str],
-    link: Callable[[str, int], str | None],
+    cells: dict[tuple[int, str], Decimal],
+    link: Callable[[str, int], str],
 ) -> Panel:
     """A stacked-bar panel of cost per year, one series per column, with its table."""
-    years, cells = _pivot(lines, column)
     series = [
-        svg.Series(name, tuple(cells.get((year, key_), Decimal(0)) for year in years))
-        for key_, name in columns
+        svg.Series(name, tuple(cells.get((y, k), ZERO) for y in years)) for k, name in columns
     ]
-    chart = svg.stacked_bars(title, [str(y) for y in years], series, UNIT)
+    chart = svg.stacked_bars(title, [str(y) for y in years], series)
     rows = []
     for year in years:
-        values = [cells.get((year, key_), Decimal(0)) for key_, _ in columns]
+        values = [cells.get((year, k), ZERO) for k, _ in columns]
         rows.append(
             (
-                Cell(str(year)),
+                Cell(str(year), header=True),
                 *(_money(v, link(k, year)) for v, (k, _) in zip(values, columns, strict=True)),
-                _money(sum(values, Decimal(0)), link("", year)),
+                _money(sum(values, ZERO), link("", year)),
             )
         )
-    totals = [sum((cells.get((y, k), Decimal(0)) for y in years), Decimal(0)) for k, _ in columns]
+    totals = [sum((cells.get((y, k), ZERO) for y in years), ZERO) for k, _ in columns]
     rows.append(
-        (Cell(label("total")), *(_money(v) for v in totals), _money(sum(totals, Decimal(0))))
+        (Cell(label("total"), header=True), *(_money(v) for v in totals), _money(sum(totals, ZERO)))
     )
-    grand = sum(totals, Decimal(0))
-    caption = (
-        f"{title}. Totalt {format_sek(grand, 'mnkr')} mnkr för {years[0]}–{years[-1]}."
-        if years
-        else title
-    )
+    grand = sum(totals, ZERO)
+    caption = f"{title}: totalt {format_sek(grand, 'mnkr')} mnkr {years[0]}–{years[-1]}."
     header = ("År", *(name for _, name in columns), label("total"))
-    return Panel(key, title, chart, caption, header, tuple(rows), frozenset({len(rows) - 1}))
+    table = PanelTable(f"{title}, tkr", header, tuple(rows), frozenset({len(rows) - 1}))
+    return Panel(key, title, (chart,), caption, (table,))
 
 
-def yearly_by_committee(
-    lines: Sequence[CostLine], committees: Sequence[str], programme: str
-) -> Panel:
-    """Cost per year stacked by committee, with the total on each bar."""
-    present = [c for c in committees if any(line.committee == c for line in lines)]
+def yearly_by_committee(frame: Frame) -> Panel:
+    """Cost per year stacked by committee, with the total on each bar (as `report yearly`)."""
+    rows = yearly_rows(
+        frame.costs,
+        ("committee",),
+        committee_order=frame.committee_order,
+        qualify=frame.multi_municipality,
+    )
+    years = sorted({r.year for r in rows})
+    committees = list(dict.fromkeys(r.committee for r in rows))
+    cells = {(r.year, r.committee): r.amount for r in rows}
+    municipality = {line.committee: line.municipality for line in frame.costs}
 
     def link(committee: str, year: int) -> str:
-        account = (
-            f"Expenses:[^:]+:{committee}:{programme}" if committee else f"Expenses:.*:{programme}"
+        if not committee:
+            return journal_link(f"^Expenses:.*:{frame.programme}:", str(year))
+        short = committee.split(":")[-1]
+        return journal_link(
+            f"Expenses:{municipality.get(short, '[^:]+')}:{short}:{frame.programme}", str(year)
         )
-        return journal_link(account, str(year))
 
     return _pivot_panel(
         "yearly-committee",
         "Kostnad per år och nämnd",
-        lines,
-        [(c, c) for c in present],
-        lambda line: line.committee,
+        years,
+        [(c, c) for c in committees],
+        cells,
         link,
     )
 
 
-def yearly_by_kind(lines: Sequence[CostLine], programme: str) -> Panel:
+def yearly_by_kind(frame: Frame) -> Panel:
     """Cost per year stacked by kind: salary, PO and the kinds of other costs."""
-    present = [k for k in KINDS if any(line.kind == k for line in lines)]
+    cells: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for line in frame.costs:
+        cells[(line.year, line.kind)] += line.amount
+    years = sorted({line.year for line in frame.costs})
+    present = [k for k in KINDS if any(line.kind == k for line in frame.costs)]
+    leaf = {line.kind: line.account.split(":", 4)[-1] for line in frame.costs}
 
     def link(kind: str, year: int) -> str:
-        return journal_link(f"Expenses:.*:{programme}", str(year))
+        suffix = f"{leaf[kind]}$" if kind else ""
+        return journal_link(f"^Expenses:.*:{frame.programme}:{suffix}", str(year))
 
     return _pivot_panel(
         "yearly-kind",
         "Kostnad per år och kostnadstyp",
-        lines,
+        years,
         [(k, label(k)) for k in present],
-        lambda line: line.kind,
+        cells,
         link,
     )
 
 
-def cumulative(lines: Sequence[CostLine], span: tuple[int, int] | None) -> Panel:
+def cumulative(frame: Frame, span: tuple[int, int] | None) -> Panel:
     """Cumulative cost over the years, with the total of a chosen span marked."""
-    years, cells = _pivot(lines, lambda line: "all")
-    yearly = [cells[(year, "all")] for year in years]
+    per_year: dict[int, Decimal] = defaultdict(Decimal)
+    for line in frame.costs:
+        per_year[line.year] += line.amount
+    years = sorted(per_year)
+    yearly = [per_year[y] for y in years]
     running: list[Decimal] = []
     for value in yearly:
-        running.append((running[-1] if running else Decimal(0)) + value)
-    marked = None
-    span_total = Decimal(0)
-    if span is not None and years:
-        first, last = max(span[0], years[0]), min(span[1], years[-1])
-        chosen = [i for i, year in enumerate(years) if first <= year <= last]
-        if chosen:
-            marked = (chosen[0], chosen[-1])
-            span_total = sum((yearly[i] for i in chosen), Decimal(0))
+        running.append((running[-1] if running else ZERO) + value)
+    chosen = [i for i, y in enumerate(years) if span and span[0] <= y <= span[1]]
     title = "Ackumulerad kostnad"
-    note = None
-    if marked is not None:
-        note = f"{years[marked[0]]}–{years[marked[1]]}: {format_sek(span_total, 'mnkr')} mnkr"
-    chart = svg.lines(
-        title,
-        [str(y) for y in years],
-        [svg.Series("Ackumulerat", tuple(running))],
-        UNIT,
-        marked,
-        note,
-        span_total if marked is not None else None,
-    )
     rows = [
-        (Cell(str(year)), _money(value), _money(total))
-        for year, value, total in zip(years, yearly, running, strict=True)
+        (Cell(str(y), header=True), _money(v), _money(t))
+        for y, v, t in zip(years, yearly, running, strict=True)
     ]
-    caption = title
-    if marked is not None:
-        first_year, last_year = years[marked[0]], years[marked[1]]
-        rows.append((Cell(f"Summa {first_year}–{last_year}"), _money(span_total), Cell("")))
-        caption = (
-            f"Kostnaden {first_year}–{last_year} är {format_sek(span_total, 'mnkr')} mnkr "
-            f"({format_sek(span_total, 'kr')} kr)."
-        )
-    header = ("År", "Årets kostnad", "Ackumulerat")
-    totals = frozenset({len(rows) - 1}) if marked is not None else frozenset()
-    return Panel("cumulative", title, chart, caption, header, tuple(rows), totals)
+    caption = f"{title}."
+    marked = None
+    if chosen:
+        total = sum((yearly[i] for i in chosen), ZERO)
+        first, last = years[chosen[0]], years[chosen[-1]]
+        text = f"{first}–{last}: {format_sek(total, 'mnkr')} mnkr"
+        marked = svg.Span(chosen[0], chosen[-1], text, total)
+        caption = f"Kostnaden {first}–{last} är {format_sek(total, 'mnkr')} mnkr ({format_sek(total, 'kr')} kr)."
+        rows.append((Cell(f"Summa {first}–{last}", header=True), _money(total), Cell("")))
+    categories = [str(y) for y in years]
+    chart = svg.lines(title, categories, [svg.Series("Ackumulerat", tuple(running))], span=marked)
+    totals = frozenset({len(rows) - 1}) if chosen else frozenset()
+    table = PanelTable(f"{title}, tkr", ("År", "Årets kostnad", "Ackumulerat"), tuple(rows), totals)
+    return Panel("cumulative", title, (chart,), caption, (table,))
 
 
-def filter_lines(lines: Sequence[CostLine], account_ok: AccountPredicate | None) -> list[CostLine]:
-    """Keep the cost lines whose account passes the account filter."""
-    return (
-        list(lines) if account_ok is None else [line for line in lines if account_ok(line.account)]
+# --- Växlingar ---------------------------------------------------------------------------
+
+
+def transfer_flows(transfers: Sequence[Transfer]) -> list[svg.Flow]:
+    """Who gives to whom: each giving line paired with the receiving line it balances.
+
+    The ledger writes a växling line as a pair of postings of equal size (the
+    giver's and the receiver's, same cost type and position); what pairs
+    cannot be found is matched from the committees' net amounts.
+    """
+    flows: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for transfer in transfers:
+        open_lines = list(transfer.lines)
+        while open_lines:
+            line = open_lines.pop(0)
+            match = next(
+                (
+                    other
+                    for other in open_lines
+                    if other.amount == -line.amount
+                    and other.cost_type == line.cost_type
+                    and other.position == line.position
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            open_lines.remove(match)
+            giver, receiver = (line, match) if line.amount < 0 else (match, line)
+            flows[(giver.committee, receiver.committee)] += receiver.amount
+    return [svg.Flow(g, r, amount) for (g, r), amount in flows.items() if amount]
+
+
+def transfer_panel(frame: Frame, summary: TransferSummary) -> Panel:
+    """One växling: flows for the applicable months and the full year, and its table."""
+    ident = summary.decision or "utan beslut"
+    applicable = [t for t in summary.transfers if t.period == "applicable-months"]
+    full = [t for t in summary.transfers if t.period == "full-year"]
+    year = summary.effective.year
+    charts = []
+    if applicable:
+        title = f"Tillämpliga månader {year} ({summary.months}/12)"
+        charts.append(svg.flows(title, transfer_flows(applicable)))
+    if full:
+        charts.append(svg.flows(f"Helårseffekt {year + 1}", transfer_flows(full)))
+    table = summary_table(frame, summary, "kr", "sv")
+    moved = summary.total("full_year") if full else ZERO
+    given = sum((f.full_year or ZERO for f in summary.figures if (f.full_year or ZERO) < 0), ZERO)
+    caption = (
+        f"Växling enligt {ident}, i kraft {summary.effective}: "
+        f"{format_sek(-given, 'kr')} kr i helårseffekt flyttas från "
+        f"{', '.join(summary.givers) or '–'} till {', '.join(summary.receivers) or '–'}; "
+        f"kontrollsumman är {format_number(moved, 0)} kr."
     )
+
+    municipality = {li.committee: li.municipality for t in summary.transfers for li in t.lines}
+
+    def link(cells: tuple) -> str | None:
+        short = str(cells[0]).split(":")[-1]
+        if summary.decision is None or short not in municipality:
+            return None
+        account = kommunbidrag_account(municipality[short], short, frame.programme)
+        return journal_link(account, filter_=f"^{summary.decision}")
+
+    panel_table = from_report_table(table, "kr", link)
+    key = f"transfer-{summary.decision or summary.effective}"
+    return Panel(key, f"Växling {ident}", tuple(charts), caption, (panel_table,))
+
+
+# --- Positions ---------------------------------------------------------------------------
+
+
+def fte_panel(frame: Frame, years: Sequence[int]) -> Panel | None:
+    """FTE per committee over the years, and the moves of positions between committees."""
+    rows = [r for r in committee_years(position_years(frame)) if not years or r.year in years]
+    if not rows:
+        return None
+    shown_years = sorted({r.year for r in rows})
+    committees = [c for c in frame.committee_order if any(r.committee == c for r in rows)]
+    committees += [c for c in dict.fromkeys(r.committee for r in rows) if c not in committees]
+    fte = {(r.year, r.committee): r.fte for r in rows}
+    series = [svg.Series(c, tuple(fte.get((y, c), ZERO) for y in shown_years)) for c in committees]
+    chart = svg.stacked_bars(
+        "Årsarbetare (FTE) per nämnd", [str(y) for y in shown_years], series, svg.fte, "årsarbetare"
+    )
+    moves = [s for s in stints(frame) if s.moved_from]
+    move_rows = tuple(
+        (
+            Cell(s.position, header=True),
+            Cell(s.moved_from or ""),
+            Cell(s.committee),
+            Cell(s.start.isoformat()),
+            Cell(s.decision or "", href=decision_link(s.decision) if s.decision else None),
+        )
+        for s in moves
+    )
+    last = shown_years[-1]
+    total = sum((r.fte for r in rows if r.year == last), ZERO)
+    caption = f"Programmet finansierade {format_number(total, 2)} årsarbetare {last}; {len(moves)} flyttar av tjänster mellan nämnder."
+    tables = [from_report_table(committee_table(rows, "sv"), UNIT)]
+    if move_rows:
+        header = ("Tjänst", "Från nämnd", "Till nämnd", "Från och med", "Beslut")
+        tables.append(PanelTable("Flyttar av tjänster", header, move_rows))
+    return Panel("positions", "Tjänster per nämnd", (chart,), caption, tuple(tables))
+
+
+# --- Kommunbidrag against cost ------------------------------------------------------------
+
+
+def budget_panel(frame: Frame) -> Panel | None:
+    """Kommunbidrag against cost per committee and year: the budget deviation."""
+    try:
+        rows = budget_rows(frame)
+    except UserError:
+        return None
+    years = sorted({r.year for r in rows})
+    committees = list(dict.fromkeys(r.committee for r in rows))
+    deviation = {(r.year, r.committee): r.deviation for r in rows}
+    series = [svg.Series(c, tuple(deviation.get((y, c), ZERO) for y in years)) for c in committees]
+    title = "Budgetavvikelse per nämnd och år (kommunbidrag minus kostnad)"
+    chart = svg.grouped_bars(title, [str(y) for y in years], series)
+    total = sum((r.deviation for r in rows), ZERO)
+    caption = (
+        f"Budgetavvikelse (kommunbidrag minus kostnad), alla nämnder {years[0]}–{years[-1]}: "
+        f"{format_sek(total, UNIT)} tkr. Positivt är överskott, negativt underskott."
+    )
+    table = from_report_table(budget_table(rows, "sv"), UNIT)
+    return Panel("budget", "Kommunbidrag mot kostnad", (chart,), caption, (table,))
+
+
+# --- The dashboard -------------------------------------------------------------------------
 
 
 def build_dashboard(
-    entries: Sequence[data.Directive],
-    programme: str,
-    committees: Sequence[str],
+    frame: Frame,
     account_ok: AccountPredicate | None = None,
     span: tuple[int, int] | None = MOTION_SPAN,
-    synthetic: bool = False,
+    date_range: tuple[datetime.date, datetime.date] | None = None,
 ) -> Dashboard:
-    """All panels for the given (already time-filtered) entries."""
-    lines = filter_lines(cost_lines(entries, programme), account_ok)
-    years = tuple(sorted({line.year for line in lines}))
-    if not lines:
-        return Dashboard((), years, span, synthetic)
-    panels = (
-        yearly_by_committee(lines, committees, programme),
-        yearly_by_kind(lines, programme),
-        cumulative(lines, span),
+    """All panels for a frame of (Fava-filtered) entries."""
+    frame = narrow(frame, account_ok)
+    years = tuple(sorted({line.year for line in frame.costs}))
+    panels: list[Panel] = []
+    if frame.costs:
+        panels += [yearly_by_committee(frame), yearly_by_kind(frame), cumulative(frame, span)]
+    try:
+        summaries = transfer_summaries(frame)
+    except UserError:
+        summaries = []
+    panels += [transfer_panel(frame, s) for s in summaries]
+    # Fava's date range ends on the day after the last day it covers.
+    last_day = date_range[1] - datetime.timedelta(days=1) if date_range else None
+    in_range = range(date_range[0].year, last_day.year + 1) if date_range and last_day else years
+    optional = [fte_panel(frame, list(in_range)), budget_panel(frame)]
+    panels += [p for p in optional if p is not None]
+    return Dashboard(tuple(panels), years, span, frame.options.synthetic)
+
+
+def within(frame: Frame, first: int | None, last: int | None) -> Frame:
+    """The frame's figures of the years `first` to `last` (either end open)."""
+
+    def inside(year: int) -> bool:
+        return (first is None or year >= first) and (last is None or year <= last)
+
+    return dataclasses.replace(
+        frame,
+        costs=tuple(line for line in frame.costs if inside(line.year)),
+        budget=tuple(change for change in frame.budget if inside(change.year)),
+        transfers=tuple(t for t in frame.transfers if inside(t.effective.year)),
     )
-    return Dashboard(panels, years, span, synthetic)
+
+
+def report_panels(frame: Frame, form: DownloadForm) -> tuple[Panel, ...]:
+    """The dashboard's panels for a chosen report and span (the reports page's preview)."""
+    first, last = (form.year, form.year) if form.year else (form.from_year, form.to_year)
+    chosen = within(frame, first, last)
+    if form.report in ("motion", "yearly") and chosen.costs:
+        return (yearly_by_committee(chosen), cumulative(chosen, None))
+    if form.report == "transfers":
+        try:
+            return tuple(transfer_panel(chosen, s) for s in transfer_summaries(chosen))
+        except UserError:
+            return ()
+    if form.report == "positions":
+        years = list(range(first, last + 1)) if first and last else []
+        panel = fte_panel(frame, years)
+        return (panel,) if panel else ()
+    if form.report == "budget":
+        panel = budget_panel(chosen)
+        return (panel,) if panel else ()
+    return ()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from ctc.numbers import csv_amount, format_sek
+from ctc.numbers import csv_amount, format_number, format_sek
 
 WIDTH = 760
 HEIGHT = 320
@@ -50,6 +50,23 @@ class Flow:
     source: str
     target: str
     amount: Decimal
+
+
+NumberFormat = Callable[[Decimal], str]
+"""How a chart writes its numbers (axis, totals, titles)."""
+
+
+def money(unit: str = "tkr") -> NumberFormat:
+    """Amounts in `unit`, the Swedish way: `1 234`."""
+    return lambda value: format_sek(value, unit)
+
+
+TKR = money("tkr")
+
+
+def fte(value: Decimal) -> str:
+    """A number of full-time equivalents: `4,75`."""
+    return format_number(value, 2)
 
 
 def colour(index: int) -> str:
@@ -120,7 +137,8 @@ def _bar(
     value: Decimal,
     series: str,
     category: str,
-    unit: str,
+    number: NumberFormat,
+    suffix: str,
 ) -> str:
     """One bar segment with its exact value and a readable title."""
     return (
@@ -128,7 +146,7 @@ def _bar(
         f'height="{max(height, 0.5):.1f}" fill="{colour(index)}" '
         f'data-value="{csv_amount(value)}" data-series="{_attr(series)}" '
         f'data-category="{_attr(category)}"><title>{escape(series)} {escape(category)}: '
-        f"{escape(format_sek(value, unit))} {unit}</title></rect>"
+        f"{escape(number(value))} {suffix}</title></rect>"
     )
 
 
@@ -159,21 +177,20 @@ def _legend(names: Sequence[str], height: int = HEIGHT) -> list[str]:
 
 
 def stacked_bars(
-    label: str, categories: Sequence[str], series: Sequence[Series], unit: str = "tkr"
+    label: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    number: NumberFormat = TKR,
+    suffix: str = "tkr",
 ) -> str:
     """Bars per category, stacked by series, with each bar's total on top."""
-    totals = [sum((s.values[i] for s in series), Decimal(0)) for i in range(len(categories))]
-    highs = [
-        sum((max(s.values[i], Decimal(0)) for s in series), Decimal(0))
-        for i in range(len(categories))
-    ]
-    lows = [
-        sum((min(s.values[i], Decimal(0)) for s in series), Decimal(0))
-        for i in range(len(categories))
-    ]
+    columns = range(len(categories))
+    totals = [sum((s.values[i] for s in series), Decimal(0)) for i in columns]
+    highs = [sum((max(s.values[i], Decimal(0)) for s in series), Decimal(0)) for i in columns]
+    lows = [sum((min(s.values[i], Decimal(0)) for s in series), Decimal(0)) for i in columns]
     scale = _Scale(min(lows, default=Decimal(0)), max(highs, default=Decimal(0)))
     band, width = _band(categories)
-    body = scale.ticks(lambda v: format_sek(v, unit))
+    body = scale.ticks(number)
     for i, category in enumerate(categories):
         x = MARGIN_LEFT + band * i + (band - width) / 2
         up = down = Decimal(0)
@@ -185,85 +202,84 @@ def stacked_bars(
             end = start + value
             up, down = (end, down) if value > 0 else (up, end)
             y1, y2 = scale.y(max(start, end)), scale.y(min(start, end))
-            body.append(_bar(x, y1, width, y2 - y1, index, value, one.name, category, unit))
+            body.append(
+                _bar(x, y1, width, y2 - y1, index, value, one.name, category, number, suffix)
+            )
         body.append(
             f'<text class="ctc-total" x="{x + width / 2:.1f}" y="{scale.y(highs[i]) - 5:.1f}" '
             f'text-anchor="middle" font-size="11" font-weight="bold" '
             f'data-value="{csv_amount(totals[i])}" data-category="{_attr(category)}">'
-            f"{escape(format_sek(totals[i], unit))}</text>"
+            f"{escape(number(totals[i]))}</text>"
         )
     body += _category_labels(categories, band) + _legend([s.name for s in series])
     return _svg(label, body)
 
 
 def grouped_bars(
-    label: str, categories: Sequence[str], series: Sequence[Series], unit: str = "tkr"
+    label: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    number: NumberFormat = TKR,
+    suffix: str = "tkr",
 ) -> str:
-    """Bars side by side per category, one per series (kommunbidrag next to cost)."""
+    """Bars side by side per category, one per series."""
     values = [v for s in series for v in s.values]
     scale = _Scale(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
     band, width = _band(categories)
     slot = width / max(len(series), 1)
-    body = scale.ticks(lambda v: format_sek(v, unit))
+    body = scale.ticks(number)
     zero = scale.y(Decimal(0))
     for i, category in enumerate(categories):
         for index, one in enumerate(series):
             value = one.values[i]
             x = MARGIN_LEFT + band * i + (band - width) / 2 + slot * index
             y = scale.y(value)
+            top, height = min(y, zero), abs(zero - y)
             body.append(
-                _bar(
-                    x,
-                    min(y, zero),
-                    slot * 0.9,
-                    abs(zero - y),
-                    index,
-                    value,
-                    one.name,
-                    category,
-                    unit,
-                )
+                _bar(x, top, slot * 0.9, height, index, value, one.name, category, number, suffix)
             )
     body += _category_labels(categories, band) + _legend([s.name for s in series])
     return _svg(label, body)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A span of categories to shade on a line chart, with its total written in it."""
+
+    first: int
+    last: int
+    text: str
+    value: Decimal
+
+
+def _span_marks(span: Span, scale: _Scale, band: float) -> list[str]:
+    return [
+        f'<rect class="ctc-span" x="{MARGIN_LEFT + band * span.first:.1f}" y="{MARGIN_TOP}" '
+        f'width="{band * (span.last - span.first + 1):.1f}" height="{scale.bottom - MARGIN_TOP}" '
+        'fill="#fff3c4"/>',
+        f'<text class="ctc-span-total" x="{MARGIN_LEFT + band * span.first + 6:.1f}" '
+        f'y="{MARGIN_TOP + 16}" font-size="13" font-weight="bold" '
+        f'data-value="{csv_amount(span.value)}">{escape(span.text)}</text>',
+    ]
 
 
 def lines(
     label: str,
     categories: Sequence[str],
     series: Sequence[Series],
-    unit: str = "tkr",
-    marked: tuple[int, int] | None = None,
-    marked_label: str | None = None,
-    marked_value: Decimal | None = None,
-    value_format=None,
+    number: NumberFormat = TKR,
+    suffix: str = "tkr",
+    span: Span | None = None,
 ) -> str:
-    """Lines through each series' values; `marked` shades a span and labels its total."""
-    fmt = value_format or (lambda v: f"{format_sek(v, unit)} {unit}")
+    """Lines through each series' values; `span` shades a stretch and writes its total."""
     values = [v for s in series for v in s.values]
     scale = _Scale(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
     band, _ = _band(categories)
-    body = scale.ticks(
-        (lambda v: format_sek(v, unit)) if value_format is None else (lambda v: str(v.normalize()))
-    )
-    if marked is not None:
-        first, last = marked
-        body.append(
-            f'<rect class="ctc-span" x="{MARGIN_LEFT + band * first:.1f}" y="{MARGIN_TOP}" '
-            f'width="{band * (last - first + 1):.1f}" height="{scale.bottom - MARGIN_TOP}" '
-            'fill="#fff3c4"/>'
-        )
-        if marked_label:
-            value = f' data-value="{csv_amount(marked_value)}"' if marked_value is not None else ""
-            body.append(
-                f'<text class="ctc-span-total" x="{MARGIN_LEFT + band * first + 6:.1f}" '
-                f'y="{MARGIN_TOP + 16}" font-size="13" font-weight="bold"{value}>'
-                f"{escape(marked_label)}</text>"
-            )
+    body = scale.ticks(number)
+    if span is not None:
+        body += _span_marks(span, scale, band)
     for index, one in enumerate(series):
-        points = [
-            (MARGIN_LEFT + band * (i + 0.5), scale.y(value)) for i, value in enumerate(one.values)
-        ]
+        points = [(MARGIN_LEFT + band * (i + 0.5), scale.y(v)) for i, v in enumerate(one.values)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         body.append(
             f'<polyline points="{path}" fill="none" stroke="{colour(index)}" stroke-width="2"/>'
@@ -273,24 +289,27 @@ def lines(
                 f'<circle class="ctc-mark" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour(index)}" '
                 f'data-value="{csv_amount(value)}" data-series="{_attr(one.name)}" '
                 f'data-category="{_attr(category)}"><title>{escape(one.name)} {escape(category)}: '
-                f"{escape(fmt(value))}</title></circle>"
+                f"{escape(number(value))} {suffix}</title></circle>"
             )
     body += _category_labels(categories, band) + _legend([s.name for s in series])
     return _svg(label, body)
 
 
-def flows(label: str, items: Sequence[Flow], unit: str = "tkr") -> str:
-    """A Sankey-style diagram: givers on the left, receivers on the right."""
+def flows(
+    label: str, items: Sequence[Flow], number: NumberFormat = TKR, suffix: str = "tkr"
+) -> str:
+    """A Sankey-style diagram: givers on the left, receivers on the right, a band per flow."""
     givers = _node_totals(items, lambda f: f.source)
     receivers = _node_totals(items, lambda f: f.target)
     total = sum(givers.values(), Decimal(0)) or Decimal(1)
-    height = HEIGHT
-    usable = height - MARGIN_TOP - MARGIN_BOTTOM - 8 * max(len(givers), len(receivers))
+    usable = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - 8 * max(len(givers), len(receivers))
     per_krona = Decimal(max(usable, 40)) / total
     left_x, right_x, node_w = MARGIN_LEFT + 40, WIDTH - MARGIN_RIGHT - 140, 14
     left = _node_positions(givers, per_krona)
     right = _node_positions(receivers, per_krona)
-    body: list[str] = []
+    body = [
+        f'<text x="{MARGIN_LEFT}" y="16" font-size="13" font-weight="bold">{escape(label)} ({suffix})</text>'
+    ]
     for names, positions, x, anchor, dx in (
         (givers, left, left_x, "end", -6),
         (receivers, right, right_x, "start", node_w + 6),
@@ -302,12 +321,13 @@ def flows(label: str, items: Sequence[Flow], unit: str = "tkr") -> str:
                 f'fill="{colour(index)}" data-value="{csv_amount(names[name])}" '
                 f'data-node="{_attr(name)}"/>'
                 f'<text x="{x + dx}" y="{top + size / 2 + 4:.1f}" text-anchor="{anchor}" font-size="12">'
-                f"{escape(name)} {escape(format_sek(names[name], unit))}</text>"
+                f"{escape(name)} {escape(number(names[name]))}</text>"
             )
     offsets = {name: left[name][0] for name in left}
     in_offsets = {name: right[name][0] for name in right}
+    order = list(givers)
     for flow in sorted(
-        items, key=lambda f: (list(givers).index(f.source), list(receivers).index(f.target))
+        items, key=lambda f: (order.index(f.source), list(receivers).index(f.target))
     ):
         size = float(flow.amount * per_krona)
         y1 = offsets[flow.source] + size / 2
@@ -318,13 +338,13 @@ def flows(label: str, items: Sequence[Flow], unit: str = "tkr") -> str:
         middle = (x1 + x2) / 2
         body.append(
             f'<path class="ctc-mark" d="M{x1},{y1:.1f} C{middle:.1f},{y1:.1f} {middle:.1f},{y2:.1f} {x2},{y2:.1f}" '
-            f'fill="none" stroke="{colour(list(givers).index(flow.source))}" stroke-opacity="0.45" '
+            f'fill="none" stroke="{colour(order.index(flow.source))}" stroke-opacity="0.45" '
             f'stroke-width="{max(size, 1):.1f}" data-value="{csv_amount(flow.amount)}" '
             f'data-source="{_attr(flow.source)}" data-target="{_attr(flow.target)}">'
             f"<title>{escape(flow.source)} → {escape(flow.target)}: "
-            f"{escape(format_sek(flow.amount, unit))} {unit}</title></path>"
+            f"{escape(number(flow.amount))} {suffix}</title></path>"
         )
-    return _svg(label, body, height)
+    return _svg(label, body)
 
 
 def _node_totals(items: Sequence[Flow], key) -> dict[str, Decimal]:

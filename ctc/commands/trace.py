@@ -1,0 +1,29 @@
+"""`ctc trace`: the entries behind one figure, with their sources and decisions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ctc.commands.common import FormatOpt, LangOpt, LedgerArg, OutputOpt, run
+from ctc.reports.trace import parse_cost_type, trace_report
+
+
+def trace(
+    ledger: LedgerArg = None,
+    committee: Annotated[str, typer.Option(help="Nämndens kortnamn, till exempel KS.")] = ...,
+    year: Annotated[int, typer.Option(help="Året.")] = ...,
+    cost_type: Annotated[
+        str | None,
+        typer.Option("--type", help="Bara kostnadstypen salary, po eller other (eller survey …)."),
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = "sv",
+) -> None:
+    """Posterna bakom en nämnds kostnad ett år, med källa (fil, blad, rad) och beslut."""
+    parse_cost_type(cost_type)
+    run(
+        ledger, fmt, output, "kr", lang, lambda f: trace_report(f, committee, year, cost_type, lang)
+    )
