@@ -191,6 +191,16 @@ class _Reader:
             self.errors.append(ScenarioError(self.location, message))
         self.ok = False
 
+    def only(self, *keys: str) -> None:
+        """Refuse metadata the directive does not know: a misspelt key must not pass silently."""
+        allowed = {*keys, "note", "filename", "lineno"}
+        unknown = [
+            key for key in self.entry.meta if key not in allowed and not key.startswith("__")
+        ]
+        if unknown:
+            known = ", ".join(k for k in (*keys, "note"))
+            self.fail(f"Okänt fält {unknown[0]}; {self.entry.type} känner {known}.")
+
     def value(self, index: int, kind: type, what: str) -> Any:
         values = self.entry.values
         value = values[index].value if len(values) > index else None
@@ -300,6 +310,7 @@ def _header(entry: data.Custom, errors: list[ScenarioError]) -> dict[str, Any]:
 
 def _position(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioPosition | None:
     read = _Reader(entry, errors)
+    read.only("committee", "fte", "per_area", "monthly_salary", "source")
     role = read.value(0, str, "Tjänstens roll")
     committee = read.text("committee")
     fte = read.number("fte")
@@ -322,6 +333,7 @@ def _position(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioPositi
 
 def _cost(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioCost | None:
     read = _Reader(entry, errors)
+    read.only("committee", "per_area", "every", "once", "text", "source")
     kind = read.value(0, str, "Kostnadens slag")
     if kind is not None and kind not in OTHER_KINDS:
         read.fail(f"Okänt kostnadsslag {kind!r}; välj {', '.join(OTHER_KINDS)}.")
@@ -349,6 +361,7 @@ def _cost(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioCost | Non
 
 def _assumption(entry: data.Custom, errors: list[ScenarioError]) -> Assumption | None:
     read = _Reader(entry, errors)
+    read.only("source")
     name = read.value(0, str, "Antagandets namn")
     if name is not None and name not in ASSUMPTIONS:
         read.fail(f"Okänt antagande {name!r}; välj {', '.join(ASSUMPTIONS)}.")
@@ -365,6 +378,7 @@ def _assumption(entry: data.Custom, errors: list[ScenarioError]) -> Assumption |
 
 def _committee(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioCommittee | None:
     read = _Reader(entry, errors)
+    read.only()
     short = read.value(0, str, "Nämndens kortnamn")
     if read.ok and not short.strip():
         read.fail("Nämndens kortnamn saknas.")

@@ -9,11 +9,13 @@ from decimal import Decimal
 
 import pytest
 from conftest import EXAMPLE, EXAMPLE_DIR
+from fava.core import FavaLedger
 from test_cli import assert_one_line_error, run_ctc
 
 from ctc.ledger import load_ledger
 from ctc.reports.forecast import forecast_against_outcome
 from ctc.reports.frame import cost_lines
+from ctc.reports.scenario import scenario_costs
 from ctc.reports.yearly import yearly_rows
 
 D = Decimal
@@ -115,3 +117,14 @@ def test_years_that_have_not_passed_or_lie_outside_are_refused(scenario, year, m
     result = run_ctc(*args, *(["--year", year] if year else []))
     assert_one_line_error(result)
     assert message in result.stderr
+
+
+def test_the_pure_functions_take_favas_entries(entries):
+    """What the dashboard panels will call: Fava's loaded entries give the same figures."""
+    fava = FavaLedger(str(EXAMPLE))
+    pilot = EXAMPLE_DIR / "scenarios" / "linkoping-pilot-2026-2028.beancount"
+    assert scenario_costs(fava.all_entries, pilot).rows == scenario_costs(entries, pilot).rows
+    assert (
+        forecast_against_outcome(fava.all_entries, FORECAST).rows
+        == forecast_against_outcome(entries, FORECAST).rows
+    )

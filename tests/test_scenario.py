@@ -235,6 +235,12 @@ def test_the_guides_complete_scenario_example_costs_what_the_guide_says(tmp_path
             "source: saknas",
         ),
         (
+            "  per_area: TRUE\n",
+            "  per_areas: TRUE\n",
+            '"scenario-position"',
+            "Okänt fält per_areas; scenario-position känner committee, fte, per_area",
+        ),
+        (
             '  committee: "SON"\n  every: 2',
             '  committee: "KS"\n  every: 2',
             '"scenario-cost"',

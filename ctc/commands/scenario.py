@@ -50,8 +50,13 @@ def new(
     areas: Annotated[
         int | None, typer.Option(help="Antal områden (standard: de uppmätta).")
     ] = None,
-    first_year: Annotated[int | None, typer.Option("--from", help="Scenariots första år.")] = None,
-    last_year: Annotated[int | None, typer.Option("--to", help="Scenariots sista år.")] = None,
+    first_year: Annotated[
+        int | None,
+        typer.Option("--from", help="Första året (standard: året efter huvudbokens sista)."),
+    ] = None,
+    last_year: Annotated[
+        int | None, typer.Option("--to", help="Sista året (standard: två år efter det första).")
+    ] = None,
     measure_from: Annotated[
         int | None, typer.Option(help="Första mätåret (standard: de hela åren).")
     ] = None,
@@ -84,7 +89,8 @@ def new(
     )
     target = municipality or measurement.municipality
     committees, _ = parse_committees(loaded.entries)
-    first = first_year if first_year is not None else measurement.years[-1] + 1
+    booked = max(v.year for v in measurement.verdicts)
+    first = first_year if first_year is not None else booked + 1
     last = last_year if last_year is not None else first + 2
     scenario = draft_scenario(
         measurement,
@@ -102,9 +108,10 @@ def new(
     _, problems = check_scenario(scenario, loaded.entries)
     if problems:
         raise UserError(f"Utkastet går inte ihop med huvudboken: {problems[0].message}")
+    measured = f" --measure-from {measurement.years[0]} --measure-to {measurement.years[-1]}"
     command = (
         f"ctc scenario new --from-actuals --municipality {target} --areas {scenario.areas} "
-        f"--from {first} --to {last}"
+        f"--from {first} --to {last}" + (measured if measure_from or measure_to else "")
     )
     text = render_scenario(scenario, draft_comments(measurement, command))
     if output is None:
