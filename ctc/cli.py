@@ -54,5 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+# Scenarios and forecasts (issue 8): their own modules, registered here so that the
+# report module stays untouched; above the __main__ guard so `python -m ctc.cli` sees them.
+from ctc.commands.report_scenario import forecast, scenario  # noqa: E402
+from ctc.commands.scenario import scenario_app  # noqa: E402
+
+report_app.command("scenario")(scenario)
+report_app.command("forecast")(forecast)
+app.add_typer(scenario_app, name="scenario")
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,6 +24,7 @@ from beancount.parser.grammar import ValueType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import example_scenarios
 import example_world as world
 
 from ctc.accounts import (
@@ -106,7 +107,15 @@ def main_file() -> str:
     )
     plugins = "\n".join(
         f'plugin "ctc.plugins.{name}"'
-        for name in ("registers", "decisions", "transfers", "positions", "po_rates", "amounts")
+        for name in (
+            "registers",
+            "decisions",
+            "transfers",
+            "positions",
+            "po_rates",
+            "amounts",
+            "budgets",
+        )
     )
     includes = "\n".join(
         f'include "{name}"'
@@ -487,6 +496,13 @@ def write(out: Path) -> list[Path]:
         written.append(path)
     if out != LEDGER:
         atomic_write(out / "mapping.toml", (LEDGER / "mapping.toml").read_text(encoding="utf-8"))
+    ledger = example_scenarios.load_example(out / "main.beancount")
+    for relative, make in (
+        (example_scenarios.PILOT, example_scenarios.linkoping_pilot),
+        (example_scenarios.FORECAST, example_scenarios.malmo_forecast),
+    ):
+        atomic_write(out / relative, make(ledger))
+        written.append(out / relative)
     return written
 
 

@@ -1,0 +1,373 @@
+"""Unit costs measured on the ledger's own history: the ground a scenario stands on.
+
+`measure_actuals` measures one municipality's programme over its full actual
+years: what it cost per area and year, how many FTE of each role it funded
+per area, what each role cost per full-time month, the PO share of salary and
+the mix of other costs. Amounts stay in each year's own prices (nothing is
+deflated); they are summed over the measured years and divided by them.
+
+A cost line belongs to an area when its responsibility code is one of the
+area's units in the mapping; every other line is central (gemensamt) and is
+spread evenly over the areas, each area bearing 1/n of it. Payroll lines are
+attributed to positions through the responsibility code (`unit`) the
+position register gives each position.
+
+A year is full when the programme books costs in all twelve months, every
+area has a position funded all year, and no position changes committee during
+the year. The measurement runs over the longest unbroken run of full years
+(the latest, on a tie); every other year is named with the reason it is left
+out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+
+from ctc.errors import UserError
+from ctc.mapping import Mapping, load_mapping
+from ctc.positions import History, Spell, build_history
+from ctc.registers import LedgerOptions, parse_areas
+from ctc.reports.frame import CostLine, cost_lines
+
+PERSONNEL = ("salary", "po")
+
+
+def cost_line_area(line: CostLine, mapping: Mapping) -> str | None:
+    """The area a cost line belongs to, or None for a central (gemensam) cost.
+
+    The one place the scenario code finds a line's area: from the mapping's
+    area units by the line's responsibility code.
+    """
+    code = line.entry.meta.get("responsibility")
+    return mapping.area_of(str(code)) if code is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class YearVerdict:
+    """Whether a year is a full actual year, and if not, why (in Swedish)."""
+
+    year: int
+    full: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleMeasure:
+    """What one role cost over the measured years."""
+
+    role: str
+    central: bool
+    """True for positions with no area: their cost is spread over the areas."""
+    fte_months: Decimal
+    """FTE times the share of each month funded, summed over positions and months."""
+    salary: Decimal
+    po: Decimal
+    positions: tuple[str, ...]
+
+    @property
+    def fte_years(self) -> Decimal:
+        """FTE-years funded: full-time months over twelve."""
+        return self.fte_months / 12
+
+    @property
+    def monthly_salary(self) -> Decimal:
+        """Booked salary per full-time month (holiday pay and vacancies included)."""
+        return self.salary / self.fte_months
+
+
+@dataclass(frozen=True, slots=True)
+class KindMeasure:
+    """What one kind of other cost came to over the measured years."""
+
+    kind: str
+    central: bool
+    amount: Decimal
+    years: tuple[int, ...]
+    """The measured years in which the kind had any cost (the survey's rounds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """A municipality's programme measured over its full actual years."""
+
+    municipality: str
+    programme: str
+    years: tuple[int, ...]
+    verdicts: tuple[YearVerdict, ...]
+    areas: tuple[str, ...]
+    entries: int
+    """How many transactions the measured cost lines come from."""
+    files: tuple[str, ...]
+    """The ledger files those transactions stand in."""
+    total: Decimal
+    area_own: tuple[tuple[str, Decimal], ...]
+    """Each area's own cost (lines on its units) over the measured years."""
+    central: Decimal
+    by_type: tuple[tuple[str, Decimal], ...]
+    roles: tuple[RoleMeasure, ...]
+    kinds: tuple[KindMeasure, ...]
+    salary_revision: Decimal | None
+    """The average yearly salary revision in the position register, in per cent."""
+    synthetic: bool
+
+    @property
+    def span(self) -> str:
+        """The measured years as `2019–2023`."""
+        return f"{self.years[0]}–{self.years[-1]}"
+
+    @property
+    def cost_per_area(self) -> Decimal:
+        """The cost per area and year: all cost over areas and years (exact)."""
+        return self.total / len(self.areas) / len(self.years)
+
+    def area_cost_per_year(self, area: str) -> Decimal:
+        """One area's own yearly cost plus its share of the central cost (exact)."""
+        own = dict(self.area_own).get(area, Decimal(0))
+        return (own + self.central / len(self.areas)) / len(self.years)
+
+    @property
+    def po_percent(self) -> Decimal:
+        """PO as a percentage of salary over the measured years (exact)."""
+        salary = sum((r.salary for r in self.roles), Decimal(0))
+        po = sum((r.po for r in self.roles), Decimal(0))
+        return po / salary * 100 if salary else Decimal(0)
+
+
+# --- Full years -------------------------------------------------------------------
+
+
+def _month_days(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, month, 1), datetime.date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
+def _area_covered(history: History, area: str, year: int) -> bool:
+    """Whether some position of the area is funded on every first and last day of the year's months."""
+    for spells in history.values():
+        days = [day for month in range(1, 13) for day in _month_days(year, month)]
+        if all(any(s.covers(d) and s.area == area for s in spells) for d in days):
+            return True
+    return False
+
+
+def _moves_in(history: History, year: int) -> int:
+    """How many positions change committee during `year`."""
+    moved = 0
+    for spells in history.values():
+        pairs = itertools.pairwise(spells)
+        moved += any(b.start.year == year and a.committee != b.committee for a, b in pairs)
+    return moved
+
+
+def judge_years(
+    lines: Sequence[CostLine], history: History, areas: Sequence[str]
+) -> tuple[YearVerdict, ...]:
+    """Each year with booked cost: full, or not and why."""
+    months: dict[int, set[int]] = defaultdict(set)
+    for line in lines:
+        months[line.year].add(line.date.month)
+    verdicts = []
+    for year in sorted(months):
+        missing = 12 - len(months[year])
+        uncovered = [a for a in areas if not _area_covered(history, a, year)]
+        moves = _moves_in(history, year)
+        if missing:
+            verdict = YearVerdict(year, False, f"delår: kostnader saknas i {missing} månader")
+        elif uncovered:
+            verdict = YearVerdict(
+                year,
+                False,
+                f"delår: {len(uncovered)} av {len(areas)} områden saknar en tjänst hela året",
+            )
+        elif moves:
+            verdict = YearVerdict(
+                year, False, f"omorganisation: {moves} tjänster bytte nämnd under året"
+            )
+        else:
+            verdict = YearVerdict(year, True, "helt år")
+        verdicts.append(verdict)
+    return tuple(verdicts)
+
+
+def longest_full_run(verdicts: Sequence[YearVerdict]) -> tuple[int, ...]:
+    """The longest unbroken run of full years; the latest on a tie."""
+    best: list[int] = []
+    run: list[int] = []
+    for verdict in verdicts:
+        if verdict.full and (not run or verdict.year == run[-1] + 1):
+            run.append(verdict.year)
+        else:
+            run = [verdict.year] if verdict.full else []
+        if len(run) >= len(best):
+            best = list(run)
+    return tuple(best)
+
+
+# --- Measuring ----------------------------------------------------------------------
+
+
+def _position_of(line: CostLine, units: dict[str, list[Spell]]) -> Spell:
+    code = str(line.entry.meta.get("responsibility", ""))
+    spell = next((s for s in units.get(code, []) if s.covers(line.date)), None)
+    if spell is None:
+        meta = line.entry.meta
+        raise UserError(
+            f"{meta.get('filename')}:{meta.get('lineno')}: personalkostnaden på ansvar {code} "
+            f"den {line.date} hör inte till någon tjänst i registret (unit); lön per roll kan "
+            "inte mätas."
+        )
+    return spell
+
+
+def _fte_months(spell: Spell, years: Sequence[int]) -> Decimal:
+    total = Decimal(0)
+    for year in years:
+        for month in range(1, 13):
+            first, last = _month_days(year, month)
+            start = max(first, spell.start)
+            end = min(last, spell.end or last)
+            if start <= end:
+                days = (end - start).days + 1
+                total += spell.fte if days == last.day else spell.fte * days / last.day
+    return total
+
+
+def _roles(
+    lines: Sequence[CostLine], history: History, years: Sequence[int]
+) -> tuple[RoleMeasure, ...]:
+    units: dict[str, list[Spell]] = defaultdict(list)
+    fte: dict[tuple[str, bool], Decimal] = defaultdict(Decimal)
+    idents: dict[tuple[str, bool], set[str]] = defaultdict(set)
+    for ident, spells in history.items():
+        for spell in spells:
+            if spell.unit:
+                units[spell.unit].append(spell)
+            key = (spell.role, spell.area is None)
+            share = _fte_months(spell, years)
+            if share:
+                fte[key] += share
+                idents[key].add(ident)
+    sums: dict[tuple[str, bool, str], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.cost_type in PERSONNEL:
+            spell = _position_of(line, units)
+            sums[(spell.role, spell.area is None, line.cost_type)] += line.amount
+    return tuple(
+        RoleMeasure(
+            role,
+            central,
+            fte[(role, central)],
+            sums[(role, central, "salary")],
+            sums[(role, central, "po")],
+            tuple(sorted(idents[(role, central)])),
+        )
+        for role, central in sorted(fte, key=lambda k: (k[1], -fte[k], k[0]))
+    )
+
+
+def _revision(history: History, years: Sequence[int]) -> Decimal | None:
+    """The average of each year's mean salary revision (position-change with a new salary)."""
+    per_year: dict[int, list[Decimal]] = defaultdict(list)
+    for spells in history.values():
+        for before, after in itertools.pairwise(spells):
+            if after.start.year in years and after.monthly_salary != before.monthly_salary:
+                per_year[after.start.year].append(after.monthly_salary / before.monthly_salary - 1)
+    if not per_year:
+        return None
+    means = [sum(v, Decimal(0)) / len(v) for v in per_year.values()]
+    return sum(means, Decimal(0)) / len(means) * 100
+
+
+def _relative(filename: str, root: Path) -> str:
+    path = Path(filename)
+    return str(path.relative_to(root)) if path.is_relative_to(root) else filename
+
+
+def measure_actuals(
+    entries: Sequence[data.Directive],
+    options: LedgerOptions,
+    ledger_path: Path,
+    from_year: int | None = None,
+    to_year: int | None = None,
+) -> Measurement:
+    """Measure the programme's unit costs over its full actual years (or the years given)."""
+    if options.mapping is None:
+        raise UserError(
+            f"Huvudboken {ledger_path} anger ingen mappningsfil (ctc-option mapping); "
+            "den behövs för att veta vilka kostnader som hör till ett område."
+        )
+    mapping = load_mapping(Path(options.mapping))
+    municipality = mapping.municipality
+    register, _ = parse_areas(entries)
+    areas = tuple(name for m, name in register if m == municipality)
+    if not areas:
+        raise UserError(f'Huvudboken har inga områden för {municipality} (custom "area").')
+    all_lines = [
+        line for line in cost_lines(entries, options.programme) if line.municipality == municipality
+    ]
+    history, _ = build_history(entries)
+    history = {k: v for k, v in history.items() if v and v[0].municipality == municipality}
+    verdicts = judge_years(all_lines, history, areas)
+    booked = [v.year for v in verdicts]
+    if from_year is None and to_year is None:
+        years = longest_full_run(verdicts)
+        if not years:
+            raise UserError(f"Huvudboken har inget helt år med kostnader för {municipality}.")
+    else:
+        first = from_year if from_year is not None else min(booked, default=0)
+        last = to_year if to_year is not None else max(booked, default=0)
+        if first > last:
+            raise UserError(f"Mätperioden {first}–{last} är baklänges.")
+        years = tuple(range(first, last + 1))
+        empty = [y for y in years if y not in booked]
+        if empty:
+            raise UserError(f"Huvudboken har inga kostnader för {municipality} år {empty[0]}.")
+    lines = [line for line in all_lines if line.year in years]
+    own: dict[str, Decimal] = defaultdict(Decimal)
+    central = Decimal(0)
+    by_type: dict[str, Decimal] = defaultdict(Decimal)
+    kinds: dict[tuple[str, bool], Decimal] = defaultdict(Decimal)
+    kind_years: dict[tuple[str, bool], set[int]] = defaultdict(set)
+    for line in lines:
+        area = cost_line_area(line, mapping)
+        if area is None:
+            central += line.amount
+        else:
+            own[area] += line.amount
+        by_type[line.cost_type] += line.amount
+        if line.cost_type not in PERSONNEL:
+            kinds[(line.kind, area is None)] += line.amount
+            kind_years[(line.kind, area is None)].add(line.year)
+    root = ledger_path.resolve().parent
+    return Measurement(
+        municipality=municipality,
+        programme=options.programme,
+        years=years,
+        verdicts=verdicts,
+        areas=areas,
+        entries=len({id(line.entry) for line in lines}),
+        files=tuple(sorted({_relative(str(line.entry.meta["filename"]), root) for line in lines})),
+        total=sum((line.amount for line in lines), Decimal(0)),
+        area_own=tuple((area, own[area]) for area in areas),
+        central=central,
+        by_type=tuple(by_type.items()),
+        roles=_roles(lines, history, years),
+        kinds=tuple(
+            KindMeasure(
+                kind, central_, kinds[(kind, central_)], tuple(sorted(kind_years[(kind, central_)]))
+            )
+            for kind, central_ in sorted(kinds, key=lambda k: (k[1], k[0]))
+        ),
+        salary_revision=_revision(history, years),
+        synthetic=options.synthetic,
+    )

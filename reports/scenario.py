@@ -1,0 +1,301 @@
+"""What a scenario costs: per year, committee and cost type, and how sensitive it is.
+
+The arithmetic is exact (`Decimal`) until the very end: a position's salary
+for a year is its base-year monthly salary, grown by each year's salary
+increase after the base year, times FTE, months funded and (for a position
+per area) the number of areas; PO is the salary times the year's PO rate;
+another cost item is its base-year amount grown by the price index. Each
+year × committee × cost type is then rounded once, half away from zero, to
+whole kronor: those are the scenario's figures, and every total is a sum of
+them.
+
+Each sensitivity row changes one assumption in the scenario and computes the
+whole scenario again; no total is ever scaled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+
+from ctc.accounts import COST_TYPES
+from ctc.numbers import csv_amount, format_number, round_half_away
+from ctc.reports.scenario_document import csv_text
+from ctc.scenario import (
+    PO_RATE,
+    PRICE_INDEX,
+    SALARY_INCREASE,
+    SURVEY,
+    Scenario,
+    ScenarioCost,
+    ScenarioPosition,
+)
+from ctc.scenario_check import load_scenario
+
+CSV_HEADER = ("year", "committee", "cost_type", "amount_sek")
+HUNDRED = Decimal(100)
+
+
+QUANTUM = Decimal(1000)
+"""The scenario's figures are whole thousands of kronor."""
+
+
+def round_figure(amount: Decimal) -> Decimal:
+    """Round an exact amount once, half away from zero, to the scenario's precision (tkr)."""
+    return round_half_away(amount / QUANTUM) * QUANTUM
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioRow:
+    """The scenario's cost for one year, committee and cost type, in whole thousands of kronor."""
+
+    year: int
+    committee: str
+    cost_type: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioCosts:
+    """A checked scenario and its cost per year, committee and cost type."""
+
+    scenario: Scenario
+    rows: tuple[ScenarioRow, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """The cost over all the scenario's years."""
+        return sum((row.amount for row in self.rows), Decimal(0))
+
+    def year_total(self, year: int) -> Decimal:
+        """The cost of one year: the sum of its committee rows."""
+        return sum((row.amount for row in self.rows if row.year == year), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class SensitivityRow:
+    """The scenario recomputed with one assumption changed."""
+
+    key: str
+    label: str
+    year_totals: tuple[tuple[int, Decimal], ...]
+    total: Decimal
+    difference: Decimal
+    """The total minus the base scenario's total."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioReport:
+    """Everything `ctc report scenario` shows."""
+
+    costs: ScenarioCosts
+    unit_cost_per_area: Decimal | None
+    """Annual cost per area in the base year's prices, before indexation (exact)."""
+    sensitivity: tuple[SensitivityRow, ...]
+
+
+# --- The arithmetic ------------------------------------------------------------
+
+
+def growth(scenario: Scenario, name: str, year: int) -> Decimal:
+    """The factor from base-year prices to `year`: the product of each later year's rate."""
+    factor = Decimal(1)
+    for later in range(scenario.base_year + 1, year + 1):
+        assumption = scenario.assumption(name, later)
+        factor *= 1 + (assumption.percent if assumption else Decimal(0)) / HUNDRED
+    return factor
+
+
+def months_funded(position: ScenarioPosition, year: int) -> int:
+    """Months of `year` from the position's start month on."""
+    if position.start.year > year:
+        return 0
+    return 13 - position.start.month if position.start.year == year else 12
+
+
+def po_fraction(scenario: Scenario, year: int) -> Decimal:
+    """The year's PO rate as a fraction (0 when the scenario needs none that year)."""
+    rate = scenario.assumption(PO_RATE, year)
+    return rate.percent / HUNDRED if rate else Decimal(0)
+
+
+def _count(scenario: Scenario, item: ScenarioPosition | ScenarioCost) -> int:
+    return scenario.areas if item.per_area else 1
+
+
+def exact_amounts(scenario: Scenario) -> dict[tuple[int, str, str], Decimal]:
+    """Exact kronor per (year, committee, cost type), before any rounding."""
+    amounts: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
+    for year in scenario.years:
+        salary_factor = growth(scenario, SALARY_INCREASE, year)
+        price_factor = growth(scenario, PRICE_INDEX, year)
+        for position in scenario.positions:
+            salary = (
+                position.monthly_salary
+                * salary_factor
+                * position.fte
+                * months_funded(position, year)
+                * _count(scenario, position)
+            )
+            amounts[(year, position.committee, "salary")] += salary
+            amounts[(year, position.committee, "po")] += salary * po_fraction(scenario, year)
+        for cost in scenario.costs:
+            amount = cost.amount * price_factor * _count(scenario, cost)
+            amounts[(year, cost.committee, "other")] += amount if cost.occurs_in(year) else 0
+    return amounts
+
+
+def compute_rows(scenario: Scenario) -> tuple[ScenarioRow, ...]:
+    """The scenario's figures: each year × committee × cost type rounded once to whole tkr."""
+    committees = scenario.committee_names
+    amounts = exact_amounts(scenario)
+    keys = sorted(
+        amounts,
+        key=lambda k: (k[0], committees.index(k[1]), COST_TYPES.index(k[2])),
+    )
+    return tuple(ScenarioRow(*key, round_figure(amounts[key])) for key in keys)
+
+
+def unit_cost_per_area(scenario: Scenario) -> Decimal | None:
+    """A year's cost per area in base-year prices, before indexation and start months.
+
+    Positions count a full year at the first scenario year's PO rate; a cost
+    item every n-th year counts 1/n of its amount; an item that occurs once is
+    left out. What is not per area (central) is spread evenly over the areas.
+    None when the scenario has no areas.
+    """
+    if scenario.areas < 1:
+        return None
+    po = po_fraction(scenario, scenario.first_year)
+    total = Decimal(0)
+    for position in scenario.positions:
+        yearly = position.monthly_salary * position.fte * 12 * (1 + po)
+        total += yearly * _count(scenario, position)
+    for cost in scenario.costs:
+        if cost.every:
+            total += cost.amount / cost.every * _count(scenario, cost)
+    return total / scenario.areas
+
+
+# --- Sensitivity ------------------------------------------------------------------
+
+FTE_STEP = Decimal("0.5")
+SURVEY_STEP = Decimal("0.25")
+SALARY_STEP = Decimal(1)
+
+
+def _shift_salary_increase(scenario: Scenario, step: Decimal) -> Scenario:
+    assumptions = tuple(
+        dataclasses.replace(a, percent=a.percent + step) if a.name == SALARY_INCREASE else a
+        for a in scenario.assumptions
+    )
+    return dataclasses.replace(scenario, assumptions=assumptions)
+
+
+def area_role(scenario: Scenario) -> ScenarioPosition | None:
+    """The position whose FTE the sensitivity changes: the largest per area, else the largest."""
+    candidates = [p for p in scenario.positions if p.per_area] or list(scenario.positions)
+    return max(candidates, key=lambda p: p.fte, default=None)
+
+
+def _shift_fte(scenario: Scenario, step: Decimal) -> Scenario:
+    target = area_role(scenario)
+    if target is None:
+        return scenario
+    change = step if target.per_area else step * max(scenario.areas, 1)
+    positions = tuple(
+        dataclasses.replace(p, fte=max(p.fte + change, Decimal(0))) if p is target else p
+        for p in scenario.positions
+    )
+    return dataclasses.replace(scenario, positions=positions)
+
+
+def _scale_survey(scenario: Scenario, factor: Decimal) -> Scenario:
+    costs = tuple(
+        dataclasses.replace(c, amount=c.amount * factor) if c.kind == SURVEY else c
+        for c in scenario.costs
+    )
+    return dataclasses.replace(scenario, costs=costs)
+
+
+def _percent(value: Decimal) -> str:
+    return format_number(value * 100, 0)
+
+
+def variants(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
+    """(key, Swedish label, changed scenario) for every sensitivity row, base first."""
+    role = area_role(scenario)
+    where = ""
+    if role is not None:
+        where = f" ({role.role}, {role.committee})"
+    fte_label = "per område" if role is None or role.per_area else "totalt per område"
+    step = format_number(FTE_STEP, 1)
+    survey = _percent(SURVEY_STEP)
+    return [
+        ("base", "Grundscenario", scenario),
+        (
+            "salary+1",
+            "Löneökning +1 procentenhet per år",
+            _shift_salary_increase(scenario, SALARY_STEP),
+        ),
+        (
+            "salary-1",
+            "Löneökning −1 procentenhet per år",
+            _shift_salary_increase(scenario, -SALARY_STEP),
+        ),
+        ("fte+0.5", f"FTE +{step} {fte_label}{where}", _shift_fte(scenario, FTE_STEP)),
+        ("fte-0.5", f"FTE −{step} {fte_label}{where}", _shift_fte(scenario, -FTE_STEP)),
+        ("survey+25", f"Enkätkostnad +{survey} %", _scale_survey(scenario, 1 + SURVEY_STEP)),
+        ("survey-25", f"Enkätkostnad −{survey} %", _scale_survey(scenario, 1 - SURVEY_STEP)),
+    ]
+
+
+def sensitivity(scenario: Scenario) -> tuple[SensitivityRow, ...]:
+    """The total of the scenario with each assumption changed, each fully recomputed."""
+    rows = []
+    base_total: Decimal | None = None
+    for key, label, changed in variants(scenario):
+        computed = compute_rows(changed)
+        per_year = tuple(
+            (year, sum((r.amount for r in computed if r.year == year), Decimal(0)))
+            for year in scenario.years
+        )
+        total = sum((amount for _, amount in per_year), Decimal(0))
+        base_total = total if base_total is None else base_total
+        rows.append(SensitivityRow(key, label, per_year, total, total - base_total))
+    return tuple(rows)
+
+
+# --- Entry points -------------------------------------------------------------------
+
+
+def costs_of(scenario: Scenario) -> ScenarioCosts:
+    """The cost rows of an already checked scenario."""
+    return ScenarioCosts(scenario, compute_rows(scenario))
+
+
+def scenario_costs(entries: Sequence[data.Directive], path: Path) -> ScenarioCosts:
+    """Load a scenario file, check it against the ledger's entries, and cost it.
+
+    Pure: no printing, no Flask; a bad file raises `UserError` naming its line.
+    """
+    return costs_of(load_scenario(path, entries))
+
+
+def scenario_report(entries: Sequence[data.Directive], path: Path) -> ScenarioReport:
+    """The cost rows, the unit cost per area and the sensitivity table of a scenario."""
+    costs = scenario_costs(entries, path)
+    scenario = costs.scenario
+    return ScenarioReport(costs, unit_cost_per_area(scenario), sensitivity(scenario))
+
+
+def scenario_csv(rows: Sequence[ScenarioRow]) -> str:
+    """RFC 4180 CSV with the yearly report's header; dot decimal, two decimals, no totals."""
+    cells = ((row.year, row.committee, row.cost_type, csv_amount(row.amount)) for row in rows)
+    return csv_text(CSV_HEADER, cells)

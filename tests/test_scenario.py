@@ -1,0 +1,309 @@
+"""Scenario files: parsing, checks against the ledger, exact costs and sensitivity."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, EXAMPLE_DIR, line_of
+from test_cli import assert_one_line_error, run_ctc
+
+from ctc.errors import UserError
+from ctc.ledger import load_ledger
+from ctc.reports.scenario import scenario_costs, scenario_report
+from ctc.scenario_check import load_scenario
+
+D = Decimal
+PILOT = EXAMPLE_DIR / "scenarios" / "linkoping-pilot-2026-2028.beancount"
+
+SMALL = """\
+2025-12-01 custom "scenario" "Test: två områden"
+  municipality: "Linkoping"
+  first_year: 2026
+  last_year: 2027
+  areas: 2
+  source: "Test"
+
+2025-12-01 custom "scenario-committee" "SON"
+
+2026-03-01 custom "scenario-position" "Lokal utvecklingsledare"
+  committee: "SON"
+  fte: 1.0
+  per_area: TRUE
+  monthly_salary: 40000 SEK
+  source: "Test"
+
+2026-01-01 custom "scenario-cost" "survey" 100000 SEK
+  committee: "SON"
+  every: 2
+  source: "Test"
+
+2026-01-01 custom "scenario-assumption" "po-rate" 42.0
+  source: "Test"
+
+2027-01-01 custom "scenario-assumption" "po-rate" 42.0
+  source: "Test"
+
+2027-01-01 custom "scenario-assumption" "salary-increase" 3.0
+  source: "Test"
+
+2027-01-01 custom "scenario-assumption" "price-index" 2.0
+  source: "Test"
+"""
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return load_ledger(EXAMPLE).entries
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.beancount") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows_of(costs) -> dict[tuple[int, str, str], Decimal]:
+    return {(r.year, r.committee, r.cost_type): r.amount for r in costs.rows}
+
+
+# --- Exact figures ------------------------------------------------------------------
+
+
+def test_a_small_scenario_costs_what_a_hand_computation_says(tmp_path, entries):
+    costs = scenario_costs(entries, write(tmp_path, SMALL))
+    # 2026: 40 000 kr x 10 months (from March) x 2 areas; PO 42 %; the survey round.
+    # 2027: salary +3 %, 12 months; no survey (every second year); tkr once per row.
+    assert rows_of(costs) == {
+        (2026, "SON", "salary"): D(800000),
+        (2026, "SON", "po"): D(336000),
+        (2026, "SON", "other"): D(100000),
+        (2027, "SON", "salary"): D(989000),  # 988 800
+        (2027, "SON", "po"): D(415000),  # 415 296
+        (2027, "SON", "other"): D(0),
+    }
+    assert costs.total == D(2640000)
+
+
+def test_the_linkoping_pilot_of_the_example(entries):
+    report = scenario_report(entries, PILOT)
+    costs = report.costs
+    scenario = costs.scenario
+    assert (scenario.municipality, scenario.first_year, scenario.last_year) == (
+        "Linkoping",
+        2026,
+        2028,
+    )
+    assert scenario.areas == 2 and scenario.estimate and scenario.synthetic
+    assert scenario.committee_names == ("SON", "KS")
+    assert rows_of(costs) == {
+        (2026, "SON", "salary"): D(829000),
+        (2026, "SON", "po"): D(338000),
+        (2026, "SON", "other"): D(200000),
+        (2026, "KS", "salary"): D(1314000),
+        (2026, "KS", "po"): D(536000),
+        (2026, "KS", "other"): D(345000),
+        (2027, "SON", "salary"): D(1020000),
+        (2027, "SON", "po"): D(416000),
+        (2027, "SON", "other"): D(204000),
+        (2027, "KS", "salary"): D(1347000),
+        (2027, "KS", "po"): D(550000),
+        (2027, "KS", "other"): D(172000),
+        (2028, "SON", "salary"): D(1045000),
+        (2028, "SON", "po"): D(426000),
+        (2028, "SON", "other"): D(208000),
+        (2028, "KS", "salary"): D(1380000),
+        (2028, "KS", "po"): D(563000),
+        (2028, "KS", "other"): D(359000),
+    }
+    assert [costs.year_total(y) for y in scenario.years] == [D(3562000), D(3709000), D(3981000)]
+    assert costs.total == D(11252000)
+    assert report.unit_cost_per_area.quantize(D("0.01")) == D("1853952.39")
+
+
+def test_the_linkoping_pilots_sensitivity_rows(entries):
+    rows = {r.key: r for r in scenario_report(entries, PILOT).sensitivity}
+    assert {key: (row.total, row.difference) for key, row in rows.items()} == {
+        "base": (D(11252000), D(0)),
+        "salary+1": (D(11352000), D(100000)),
+        "salary-1": (D(11154000), D(-98000)),
+        "fte+0.5": (D(13290000), D(2038000)),
+        "fte-0.5": (D(9216000), D(-2036000)),
+        "survey+25": (D(11342000), D(90000)),
+        "survey-25": (D(11162000), D(-90000)),
+    }
+    assert rows["fte+0.5"].label == "FTE +0,5 per område (Lokal utvecklingsledare, SON)"
+
+
+def test_sensitivity_rows_move_in_the_expected_direction(entries):
+    rows = {r.key: r.total for r in scenario_report(entries, PILOT).sensitivity}
+    base = rows["base"]
+    assert rows["salary+1"] > base > rows["salary-1"]
+    assert rows["fte+0.5"] > base > rows["fte-0.5"]
+    assert rows["survey+25"] > base > rows["survey-25"]
+
+
+def test_sensitivity_is_recomputed_not_scaled(entries):
+    rows = {r.key: dict(r.year_totals) for r in scenario_report(entries, PILOT).sensitivity}
+    # A salary increase applies after the base year: the base year does not move.
+    assert rows["salary+1"][2026] == rows["base"][2026]
+    assert rows["salary+1"][2028] - rows["base"][2028] > rows["salary+1"][2027] - rows["base"][2027]
+    # The survey runs in 2026 and 2028 only: 2027 does not move with its cost.
+    assert rows["survey+25"][2027] == rows["base"][2027]
+    # 2026 has the survey round at base prices: 25 % of 2 areas x 88 000 kr.
+    assert rows["survey+25"][2026] - rows["base"][2026] == D(44000)
+
+
+def test_year_totals_are_the_sums_of_their_committee_rows(entries):
+    costs = scenario_report(entries, PILOT).costs
+    for year in costs.scenario.years:
+        committee_rows = [r.amount for r in costs.rows if r.year == year]
+        assert costs.year_total(year) == sum(committee_rows)
+    assert costs.total == sum(costs.year_total(y) for y in costs.scenario.years)
+
+
+# --- The documented example ------------------------------------------------------------
+
+
+def readme_scenario() -> str:
+    text = (EXAMPLE_DIR / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- scenario -->\n```beancount\n(.*?)```", text, re.DOTALL)
+    assert block is not None
+    return block.group(1)
+
+
+def test_the_guides_complete_scenario_example_costs_what_the_guide_says(tmp_path, entries):
+    costs = scenario_costs(entries, write(tmp_path, readme_scenario()))
+    by_year_type: dict[tuple[int, str], Decimal] = {}
+    for row in costs.rows:
+        key = (row.year, row.cost_type)
+        by_year_type[key] = by_year_type.get(key, D(0)) + row.amount
+    assert by_year_type == {
+        (2026, "salary"): D(1076000),
+        (2026, "po"): D(457000),
+        (2026, "other"): D(130000),
+        (2027, "salary"): D(1273000),
+        (2027, "po"): D(541000),
+        (2027, "other"): D(0),
+    }
+
+
+# --- Errors: one line naming the file and line -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            '"scenario-committee" "SON"',
+            '"scenario-committee" "SBN"',
+            '"scenario-committee" "SBN"',
+            "Nämnden SBN finns inte i huvudbokens register för Linkoping",
+        ),
+        (
+            '"scenario-position" "Lokal utvecklingsledare"',
+            '"scenario-position" "Trygghetsvärd"',
+            '"Trygghetsvärd"',
+            "Rollen 'Trygghetsvärd' finns inte bland huvudbokens tjänster",
+        ),
+        ("fte: 1.0", "fte: 1.5", '"scenario-position"', "FTE (tjänstgöringsgrad) ska vara större"),
+        ("fte: 1.0", "fte: 0", '"scenario-position"', "FTE (tjänstgöringsgrad) ska vara större"),
+        (
+            '2027-01-01 custom "scenario-assumption" "po-rate" 42.0\n  source: "Test"\n',
+            "",
+            '"scenario-position"',
+            "Antagande saknas: PO-sats för 2027",
+        ),
+        (
+            '2027-01-01 custom "scenario-assumption" "price-index" 2.0\n  source: "Test"\n',
+            "",
+            '"scenario-cost"',
+            "Antagande saknas: prisindex för 2027",
+        ),
+        (
+            '2027-01-01 custom "scenario-assumption" "salary-increase" 3.0\n  source: "Test"\n',
+            "",
+            '"scenario-position"',
+            "Antagande saknas: löneökning för 2027",
+        ),
+        (
+            '  every: 2\n  source: "Test"\n',
+            "  every: 2\n",
+            '"scenario-cost"',
+            "source: saknas",
+        ),
+        (
+            "  per_area: TRUE\n",
+            "  per_areas: TRUE\n",
+            '"scenario-position"',
+            "Okänt fält per_areas; scenario-position känner committee, fte, per_area",
+        ),
+        (
+            '  committee: "SON"\n  every: 2',
+            '  committee: "KS"\n  every: 2',
+            '"scenario-cost"',
+            "Nämnden KS är inte med bland scenariots nämnder",
+        ),
+    ],
+)
+def test_a_bad_scenario_gets_one_line_naming_its_line(tmp_path, entries, old, new, needle, message):
+    assert old in SMALL
+    path = write(tmp_path, SMALL.replace(old, new, 1))
+    with pytest.raises(UserError) as caught:
+        load_scenario(path, entries)
+    text = str(caught.value)
+    assert text.startswith(f"{path}:{line_of(path, needle)}: "), text
+    assert message in text
+    assert "\n" not in text
+
+
+def test_a_po_rate_the_scenario_does_not_state_comes_from_the_ledger(tmp_path, entries):
+    text = """\
+2024-12-01 custom "scenario" "Test: ett år"
+  municipality: "Malmo"
+  first_year: 2025
+  last_year: 2025
+  areas: 1
+  source: "Test"
+
+2024-12-01 custom "scenario-committee" "KS"
+
+2025-01-01 custom "scenario-position" "Central utvecklingsledare"
+  committee: "KS"
+  fte: 1.0
+  monthly_salary: 50000 SEK
+  source: "Test"
+"""
+    costs = scenario_costs(entries, write(tmp_path, text))
+    rate = costs.scenario.assumption("po-rate", 2025)
+    assert rate is not None and rate.location is None
+    assert rate.percent == D("42.50")
+    assert rate.source.startswith("Huvudbokens PO-sats (uppskattning)")
+    assert rows_of(costs) == {(2025, "KS", "salary"): D(600000), (2025, "KS", "po"): D(255000)}
+
+
+def test_a_syntax_error_names_its_line(tmp_path, entries):
+    path = write(tmp_path, SMALL.replace("fte: 1.0", "fte: 1,0"))
+    with pytest.raises(UserError, match=rf"^{re.escape(str(path))}:\d+: "):
+        load_scenario(path, entries)
+
+
+def test_a_file_with_other_directives_is_refused(tmp_path, entries):
+    path = write(tmp_path, SMALL + "\n2026-01-01 open Expenses:Test SEK\n")
+    with pytest.raises(UserError) as caught:
+        load_scenario(path, entries)
+    assert f":{line_of(path, 'open Expenses:Test')}: En scenariofil innehåller bara" in str(
+        caught.value
+    )
+
+
+def test_the_cli_refuses_a_bad_scenario_and_writes_nothing(tmp_path):
+    path = write(tmp_path, SMALL.replace("fte: 1.0", "fte: 1.5"))
+    out = tmp_path / "svar.md"
+    result = run_ctc("report", "scenario", "--scenario", str(path), "-o", str(out))
+    assert_one_line_error(result)
+    assert f"{path}:{line_of(path, 'scenario-position')}:" in result.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [path]
