@@ -33,22 +33,12 @@ from pathlib import Path
 from beancount.core import data
 
 from ctc.errors import UserError
-from ctc.mapping import Mapping, load_mapping
+from ctc.mapping import load_mapping
 from ctc.positions import History, Spell, build_history
 from ctc.registers import LedgerOptions, parse_areas
 from ctc.reports.frame import CostLine, cost_lines
 
 PERSONNEL = ("salary", "po")
-
-
-def cost_line_area(line: CostLine, mapping: Mapping) -> str | None:
-    """The area a cost line belongs to, or None for a central (gemensam) cost.
-
-    The one place the scenario code finds a line's area: from the mapping's
-    area units by the line's responsibility code.
-    """
-    code = line.entry.meta.get("responsibility")
-    return mapping.area_of(str(code)) if code is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +303,9 @@ def measure_actuals(
     if not areas:
         raise UserError(f'Huvudboken har inga områden för {municipality} (custom "area").')
     all_lines = [
-        line for line in cost_lines(entries, options.programme) if line.municipality == municipality
+        line
+        for line in cost_lines(entries, options.programme, mapping)
+        if line.municipality == municipality
     ]
     history, _ = build_history(entries)
     history = {k: v for k, v in history.items() if v and v[0].municipality == municipality}
@@ -339,7 +331,7 @@ def measure_actuals(
     kinds: dict[tuple[str, bool], Decimal] = defaultdict(Decimal)
     kind_years: dict[tuple[str, bool], set[int]] = defaultdict(set)
     for line in lines:
-        area = cost_line_area(line, mapping)
+        area = line.area
         if area is None:
             central += line.amount
         else:

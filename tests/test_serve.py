@@ -129,7 +129,8 @@ def test_time_filter_narrows_the_dashboard(served_example):
 def test_account_filter_narrows_the_dashboard_to_a_committee(served_example):
     page = dashboard(served_example, "?account=AoS&time=2023")
     assert bar_totals(page) == [("879096.45", "2023")]
-    assert 'data-series="KS"' not in page
+    for key in ("yearly-committee", "budget", "positions"):
+        assert 'data-series="KS"' not in section(page, key)
 
 
 def test_a_public_host_without_flag_is_refused_before_serving(tmp_path):
@@ -264,3 +265,22 @@ def test_a_bad_download_request_is_a_plain_400(served_example):
     status, _, body = fetch(f"{url}?report=motion&from=2023&to=2018&format=xlsx")
     assert status == 400
     assert body.startswith("Fel: ") and "--from 2023" in body
+
+
+def test_scenario_and_forecast_panels_equal_their_reports(served_example):
+    from ctc.ledger import load_ledger as load
+    from ctc.reports.forecast import forecast_against_outcome
+    from ctc.reports.scenario import scenario_costs
+
+    scenarios = EXAMPLE.parent / "scenarios"
+    entries = load(EXAMPLE).entries
+    pilot = scenario_costs(entries, scenarios / "linkoping-pilot-2026-2028.beancount")
+    forecast = forecast_against_outcome(entries, scenarios / "malmo-prognos-2022-2023.beancount")
+    page = dashboard(served_example)
+    bars = {year: D(value) for value, year in bar_totals(page, "scenario-1")}
+    assert bars == {str(y): pilot.year_total(y) for y in (2026, 2027, 2028)}
+    assert sum(bars.values()) == pilot.total == D("11252000")
+    outcome = sum(row.outcome for row in forecast.rows)
+    deviation = outcome - sum(row.forecast for row in forecast.rows)
+    assert deviation == D("1339809.06")
+    assert f"{deviation:.2f}" in section(page, "forecast-2")

@@ -84,6 +84,19 @@ class CtcDashboard(_CachedFrames):
         """Forget every computed dashboard when the ledger changes."""
         super().after_load_file()
         self._boards.clear()
+        self._scenarios = None
+
+    def scenarios(self) -> tuple[Panel, ...]:
+        """Scenario and forecast panels (whole ledger, computed once per load)."""
+        if getattr(self, "_scenarios", None) is None:
+            from pathlib import Path
+
+            from ctc.fava.scenarios import scenario_panels
+
+            frame = self.frame(filtered=False)
+            path = Path(self.ledger.beancount_file_path)
+            self._scenarios = scenario_panels(self.ledger.all_entries, path, frame.programme)
+        return self._scenarios
 
     def dashboard(self) -> Dashboard:
         """The dashboard for the current filter, computed once per load and filter."""
