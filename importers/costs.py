@@ -1,0 +1,47 @@
+"""The finance-system export importer: parse the sheet, book the programme rows."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+from ctc.importers.base import WorkbookImporter
+from ctc.importers.booking import cost_items
+from ctc.importers.extraction import Extraction
+from ctc.importers.layout import Located
+from ctc.importers.utfall import UTFALL, parse_export
+
+from ctc.accounts import cost_counter_account
+
+
+class CostImporter(WorkbookImporter):
+    """Booked rows of a finance system (Raindance, Unit4/Agresso, Visma) -> cost entries."""
+
+    kind = UTFALL
+
+    def archive_account(self) -> str:
+        """Exports are archived under the settlement account every booked cost is credited to."""
+        return cost_counter_account(self.mapping.municipality)
+
+    def read(self, path: Path, existing: data.Entries, located: Located) -> Extraction:
+        """Parse the export, then book its programme rows through the mapping."""
+        parsed = parse_export(located, self.mapping)
+        source = self.source(path, located)
+        items, totals, unmapped = cost_items(parsed.programme, self.mapping, source, located.header)
+        rejected = sorted((*parsed.rejected, *unmapped), key=lambda r: (r.row or 0, r.column or ""))
+        return Extraction(
+            kind=self.kind.name,
+            source=source,
+            account=self.archive_account(),
+            date=parsed.last_date or datetime.date(1970, 1, 1),
+            items=tuple(items),
+            rows=parsed.rows,
+            programme_rows=len(parsed.programme),
+            programme_total=sum((row.amount for row in parsed.programme), Decimal(0)),
+            by_year_committee=totals.figures(),
+            not_programme=parsed.not_programme,
+            rejected=tuple(rejected),
+            notes=parsed.notes,
+        )
