@@ -87,7 +87,7 @@ class UndoSummary:
         """Swedish, for the terminal."""
         return (
             f"Ångrade importen av {self.file}: {self.removed} poster togs bort.\n"
-            f"Skrev: {', '.join(self.written)}\n"
+            f"Ändrade: {', '.join(self.written)}\n"
         )
 
     def as_json(self) -> str:
