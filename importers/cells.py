@@ -19,6 +19,10 @@ from decimal import Decimal, InvalidOperation
 ORE = Decimal("0.01")
 FLOAT_TOLERANCE = Decimal("0.000001")
 """How far an Excel float may sit from whole öre (binary noise), before it is refused."""
+FAST_LIMIT = 1e11
+ORE_NOISE = 1e-4
+"""How far `value * 100` may sit from a whole number of öre (binary noise)."""
+INFINITY = float("inf")
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 SPACES = dict.fromkeys(map(ord, " \u00a0\u2009\u202f\u2007\t'"), None)
@@ -56,8 +60,20 @@ def parse_amount(value: object) -> Decimal:
 
 
 def _from_float(value: float) -> Decimal:
-    if value != value or value in (float("inf"), float("-inf")):
+    """An Excel float as exact öre: its value in öre must be a whole number, give or take noise.
+
+    Below `FAST_LIMIT` kronor, `value * 100` lies within a millionth of an öre of
+    the true number of öre, so rounding it recovers them exactly; above, the
+    float's shortest representation is used.
+    """
+    if value != value or value in (INFINITY, -INFINITY):
         raise CellError("beloppet är inget tal")
+    if -FAST_LIMIT < value < FAST_LIMIT:
+        scaled = value * 100
+        ore = round(scaled)
+        if abs(scaled - ore) > ORE_NOISE:
+            raise CellError(f"beloppet {value!r} har bråkdelar av öre")
+        return Decimal(ore).scaleb(-2)
     exact = Decimal(repr(value))
     rounded = exact.quantize(ORE)
     if abs(exact - rounded) > FLOAT_TOLERANCE:

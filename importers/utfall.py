@@ -117,34 +117,29 @@ def _is_sum_label(cells: list) -> bool:
 
 
 class _SumCheck:
-    """Checks sum rows against the data rows above them."""
+    """Checks sum rows against the data rows above them.
 
-    __slots__ = ("block", "broken", "checked", "total")
+    The loop keeps one running total of every data row; a sum row must equal
+    that total, or the part of it since the previous sum row.
+    """
+
+    __slots__ = ("broken", "checked", "mark")
 
     def __init__(self) -> None:
-        self.block = Decimal(0)
-        self.total = Decimal(0)
+        self.mark = Decimal(0)
         self.broken = False
         self.checked = 0
 
-    def add(self, amount: Decimal) -> None:
-        self.block += amount
-        self.total += amount
-
-    def check(self, stated: Decimal) -> str | None:
+    def check(self, stated: Decimal, total: Decimal) -> str | None:
         """None if `stated` sums the block above or everything above; else the reason."""
-        block, self.block = self.block, Decimal(0)
-        if self.broken or stated in (block, self.total):
+        block, self.mark = total - self.mark, total
+        if self.broken or stated in (block, total):
             self.checked += 1
             return None
         return (
             f"summaraden säger {format_number(stated, 2)} men raderna ovanför summerar till "
-            f"{format_number(self.total, 2)}"
-            + (
-                f" (sedan förra summaraden {format_number(block, 2)})"
-                if block != self.total
-                else ""
-            )
+            f"{format_number(total, 2)}"
+            + (f" (sedan förra summaraden {format_number(block, 2)})" if block != total else "")
         )
 
 
@@ -178,41 +173,51 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
     number = header.row
     blank = ""
 
+    running = Decimal(0)
+    fast_dates = i_period is None and i_date is not None
+    date_type = datetime.date
+
     for cells in located.rows:
         number += 1
         if len(cells) < width:
             cells = [*cells, *([blank] * (width - len(cells)))]
-        if all(is_blank(cells[i]) for i in key_columns):
+        cell = cells[i_amount]
+        if (cell == blank or cell is None) and all(is_blank(cells[i]) for i in key_columns):
             continue
-        if is_blank(cells[i_account]) and _is_sum_label(cells):
-            if not is_blank(cells[i_amount]):
+        account_cell = cells[i_account]
+        if (account_cell == blank or is_blank(account_cell)) and _is_sum_label(cells):
+            if not is_blank(cell):
                 try:
-                    problem = sums.check(parse_amount(cells[i_amount]))
+                    problem = sums.check(parse_amount(cell), running)
                 except CellError as error:
                     problem = f"summaradens belopp: {error}"
                 if problem:
                     rejected.append(Rejection(sheet, number, letter("amount"), problem))
             continue
-        if isinstance(cells[i_amount], str) and normalise(cells[i_amount]) in amount_words:
+        if cell.__class__ is str and cell[:1].isalpha() and normalise(cell) in amount_words:
             continue  # the header repeated (an export printed page by page)
         data_rows += 1
+        day = cells[i_date] if fast_dates else None
+        if day.__class__ is date_type:
+            period = voucher_date = None
+        else:
+            try:
+                day, period, voucher_date = _when(cells, i_date, i_period)
+            except _WhenError as problem:
+                rejected.append(Rejection(sheet, number, letter(problem.field), str(problem)))
+                sums.broken = True
+                continue
         try:
-            day, period, voucher_date = _when(cells, i_date, i_period)
-        except _WhenError as problem:
-            rejected.append(Rejection(sheet, number, letter(problem.field), str(problem)))
-            sums.broken = True
-            continue
-        try:
-            amount = parse_amount(cells[i_amount])
+            amount = parse_amount(cell)
         except CellError as error:
             rejected.append(Rejection(sheet, number, letter("amount"), str(error)))
             sums.broken = True
             continue
-        sums.add(amount)
+        running += amount
         if last_date is None or day > last_date:
             last_date = day
-        project = parse_code(cells[i_project]) if i_project is not None else blank
-        activity = parse_code(cells[i_activity]) if i_activity is not None else blank
+        project = _code(cells[i_project]) if i_project is not None else blank
+        activity = _code(cells[i_activity]) if i_activity is not None else blank
         if project not in projects and activity not in activities:
             not_programme += 1
             continue
@@ -256,6 +261,11 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
     return ParsedExport(
         sheet, data_rows, tuple(programme), not_programme, tuple(rejected), notes, last_date
     )
+
+
+def _code(value: object) -> str:
+    """A code cell; text (the usual case) is only stripped."""
+    return value.strip() if value.__class__ is str else parse_code(value)
 
 
 class _WhenError(ValueError):

@@ -196,11 +196,4 @@ def sheet_rows(path: Path, workbook: CalamineWorkbook, name: str) -> SheetRows:
         raise _refuse(path, f"bladet {name}: {_calamine_reason(error)}") from None
     start = sheet.start
     first_column = start[1] if start else 0
-    return SheetRows(name, first_column, _guarded(path, name, sheet.iter_rows()))
-
-
-def _guarded(path: Path, name: str, rows: Iterator[list[CellValue]]) -> Iterator[list[CellValue]]:
-    try:
-        yield from rows
-    except (CalamineError, ValueError) as error:
-        raise _refuse(path, f"bladet {name}: {_calamine_reason(error)}") from None
+    return SheetRows(name, first_column, sheet.iter_rows())
