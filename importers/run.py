@@ -122,6 +122,7 @@ def _check_accounts(ledger: Ledger, extraction: Extraction, items: list[Item]) -
 class _Staged:
     extraction: Extraction
     new: list[Item]
+    duplicates: int
 
 
 def run_import(
@@ -155,7 +156,6 @@ def run_import(
         known = known_row_ids(ledger.entries)
         existing = list(ledger.entries)
         staged: list[_Staged] = []
-        summaries: list[FileSummary] = []
         locator = importers(mapping)[0]
         for source in paths:
             located = locator.locate(source)
@@ -166,10 +166,13 @@ def run_import(
             if not extraction.rejected:
                 _check_accounts(ledger, extraction, new)
             existing += [item.entry for item in new]
-            staged.append(_Staged(extraction, new))
-            summaries.append(_summary(extraction, new, duplicates))
-        files = tuple(summaries)
-        if dry_run or any(f.rejected for f in files):
+            staged.append(_Staged(extraction, new, duplicates))
+        failed = any(stage.extraction.rejected for stage in staged)
+        files = tuple(
+            _summary(stage.extraction, [] if failed else stage.new, stage.duplicates)
+            for stage in staged
+        )
+        if dry_run or failed:
             return ImportSummary(files, (), dry_run)
         changes = _plan(ledger, staged, kept_at or {})
         written = _commit(path, changes)

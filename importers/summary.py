@@ -158,13 +158,25 @@ def rejection_message(summary: ImportSummary) -> str:
     """The one-line error of a run with rejected rows: each distinct reason with its rows."""
     parts = []
     for f in summary.files:
-        rows_by_reason: dict[str, list[str]] = {}
+        by_reason: dict[str, list[Rejection]] = {}
         for r in f.rejected:
-            where = f"rad {r.row}" if r.row is not None else f"blad {r.sheet}"
-            rows_by_reason.setdefault(r.reason, []).append(where)
-        for reason, rows in list(rows_by_reason.items())[:5]:
-            shown = ", ".join(rows[:5]) + (f" m.fl. ({len(rows)} st)" if len(rows) > 5 else "")
-            parts.append(f"{f.file}: {reason} ({shown})")
-        if len(rows_by_reason) > 5:
-            parts.append(f"{f.file}: och {len(rows_by_reason) - 5} skäl till")
+            by_reason.setdefault(r.reason, []).append(r)
+        for reason, rejections in list(by_reason.items())[:5]:
+            parts.append(f"{f.file}: {reason} ({_places(rejections)})")
+        if len(by_reason) > 5:
+            parts.append(f"{f.file}: och {len(by_reason) - 5} skäl till")
     return f"{summary.rejected} rader avvisades, inget skrevs: " + "; ".join(parts)
+
+
+def _places(rejections: list[Rejection]) -> str:
+    """`blad Utfall, kolumn D, rad 7, 8` (at most five rows named)."""
+    first = rejections[0]
+    rows = [str(r.row) for r in rejections if r.row is not None]
+    shown = ", ".join(rows[:5]) + (f" m.fl., {len(rows)} rader" if len(rows) > 5 else "")
+    same_column = all(r.column == first.column for r in rejections)
+    parts = [f"blad {first.sheet}"]
+    if same_column and first.column:
+        parts.append(f"kolumn {first.column}")
+    if rows:
+        parts.append(f"rad {shown}")
+    return ", ".join(parts)

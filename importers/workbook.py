@@ -42,7 +42,7 @@ ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 """The stream an encrypted (password-protected) .xlsx keeps in its OLE container."""
 
 MAX_UNCOMPRESSED = 1 << 30
-"""Largest total size of a workbook's parts once decompressed: 1 GiB.
+"""Largest total size of a workbook's parts once decompressed (or of an .xls): 1 GiB.
 
 A full 1 048 575-row export with a dozen columns is a few hundred MB of XML."""
 MAX_RATIO = 100
@@ -156,6 +156,12 @@ def sniff(path: Path) -> str:
     if head.startswith(ZIP_MAGIC):
         return "zip"
     if head == OLE_MAGIC:
+        if path.stat().st_size > MAX_UNCOMPRESSED:
+            raise _refuse(
+                path,
+                f"arbetsboken är {path.stat().st_size // (1 << 20)} MB, mer än gränsen "
+                f"{MAX_UNCOMPRESSED // (1 << 20)} MB; den vägras.",
+            )
         if _is_encrypted_ole(path):
             raise _refuse(
                 path, "arbetsboken är lösenordsskyddad (krypterad); spara den utan lösenord."

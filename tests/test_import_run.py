@@ -276,3 +276,34 @@ def test_json_summary_shape(tmp_path):
         "written": [],
     }
     assert HEADER[0] == "Ver.datum"
+
+
+def test_an_xlsm_workbook_is_read_like_an_xlsx(tmp_path):
+    path = export(tmp_path / "utfall.xlsx")
+    macro = path.rename(tmp_path / "utfall.xlsm")
+    (file,) = run_import([macro], EXAMPLE, dry_run=True).files
+    assert (file.kind, file.programme_rows, file.programme_total) == ("utfall", 4, D("71432.70"))
+
+
+def test_the_beangulp_way_identify_account_date_extract_deduplicate(tmp_path):
+    from beangulp import archive
+    from beangulp.extract import DUPLICATE
+    from ctc.importers.registry import importers_for
+
+    importers = importers_for(EXAMPLE)
+    path = str(FIXTURES / "raindance_utfall_2019.xlsx")
+    matching = [i for i in importers if i.identify(path)]
+    assert [i.name for i in matching] == ["utfall"]
+    (importer,) = matching
+    assert not importer.identify(str(FIXTURES / "expected.json"))
+    assert importer.account(path) == "Liabilities:Malmo:Avrakning"
+    assert importer.date(path) == datetime.date(2019, 12, 31)
+    assert archive.filepath(importer, path) == (
+        "Liabilities/Malmo/Avrakning/2019-12-31.raindance_utfall_2019.xlsx"
+    )
+    entries = importer.extract(path, [])
+    assert len(entries) == 642
+    example = load_ledger(EXAMPLE).entries
+    second = importer.extract(str(ROOT / "importers/examples/utfall_2019.xlsx"), example)
+    importer.deduplicate(second, example)
+    assert second and all(e.meta.get(DUPLICATE) for e in second)
