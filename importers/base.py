@@ -37,6 +37,13 @@ def known_row_ids(entries: list[data.Directive]) -> set[str]:
     return {str(entry.meta[ROW_ID]) for entry in entries if entry.meta and ROW_ID in entry.meta}
 
 
+def locate_file(path: Path) -> Located:
+    """Open a workbook safely and find its data among every kind `ctc import` knows."""
+    from ctc.importers.registry import KEY_KINDS, KINDS
+
+    return locate(path, open_workbook(path), KINDS, KEY_KINDS)
+
+
 class WorkbookImporter(beangulp.Importer):
     """An importer of one kind of Excel workbook, configured by the ledger's mapping."""
 
@@ -54,9 +61,7 @@ class WorkbookImporter(beangulp.Importer):
 
     def locate(self, path: Path) -> Located:
         """Open a workbook safely and find its data (sheet, header, kind)."""
-        from ctc.importers.registry import KEY_KINDS, KINDS
-
-        return locate(path, open_workbook(path), KINDS, KEY_KINDS)
+        return locate_file(path)
 
     def identify(self, filepath: str) -> bool:
         """Whether the file is a workbook of this importer's kind."""

@@ -14,6 +14,7 @@ from ctc.importers.layout import Located
 from ctc.importers.utfall import UTFALL, parse_export
 
 from ctc.accounts import cost_counter_account
+from ctc.errors import UserError
 
 
 class CostImporter(WorkbookImporter):
@@ -27,6 +28,16 @@ class CostImporter(WorkbookImporter):
 
     def read(self, path: Path, existing: data.Entries, located: Located) -> Extraction:
         """Parse the export, then book its programme rows through the mapping."""
+        fields = located.header.fields
+        if not (
+            ("project" in fields and self.mapping.projects)
+            or ("activity" in fields and self.mapping.activities)
+        ):
+            marks = ", ".join(sorted(self.mapping.projects | self.mapping.activities))
+            raise UserError(
+                f"{path.name}: blad {located.sheet}, rad {located.header.row}: exporten har ingen "
+                f"kolumn som mappningen märker programmets rader med (Projekt eller Aktivitet: {marks})."
+            )
         parsed = parse_export(located, self.mapping)
         source = self.source(path, located)
         items, totals, unmapped = cost_items(parsed.programme, self.mapping, source, located.header)

@@ -16,7 +16,7 @@ from beancount.core import data
 from ctc.importers.base import WorkbookImporter
 from ctc.importers.context import LedgerContext
 from ctc.importers.extraction import Extraction, Item, Rejection, Totals
-from ctc.importers.identity import Occurrences, fingerprint
+from ctc.importers.identity import Occurrences, SourceFile, fingerprint
 from ctc.importers.layout import Column, Kind, Located
 from ctc.importers.rows import Row, RowError, data_rows, rejection
 
@@ -120,7 +120,7 @@ class KommunbidragImporter(WorkbookImporter):
         )
 
     def _item(
-        self, row: Row, context: LedgerContext, source, occurrences: Occurrences
+        self, row: Row, context: LedgerContext, source: SourceFile, occurrences: Occurrences
     ) -> tuple[Item, tuple[str, str, str, int]]:
         municipality = row.text("municipality") or self.mapping.municipality
         programme = row.text("programme") or self.mapping.programme

@@ -166,6 +166,14 @@ def locate(
             f"Ansvar, Belopp) bland de {HEADER_ROWS} första raderna i något blad."
         )
     _, _, kind, sheet, head, (index, fields) = min(candidates, key=lambda c: c[:2])
+    complete = sorted(
+        {c[3].name for c in candidates if c[2] is kind and not missing_fields(kind, c[5][1])}
+    )
+    if len(complete) > 1:
+        raise UserError(
+            f"{path.name}: flera blad har {kind.label.lower()}s kolumner "
+            f"({', '.join(complete)}); spara ett blad per fil så att inget blad glöms bort."
+        )
     header = Header(index + 1, fields, sheet.first_column)
     missing = missing_fields(kind, fields)
     if missing:

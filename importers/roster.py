@@ -123,12 +123,14 @@ class RosterImporter(WorkbookImporter):
             by_position[ident].append((row, start, end))
         items: list[Item] = []
         occurrences = Occurrences()
-        self.unchanged = 0
+        unchanged = 0
         for ident, rows in by_position.items():
             rows.sort(key=lambda r: (r[1], r[0].number))
-            items += self._position_items(
+            position_items, same = self._position_items(
                 ident, rows, context, source, located, occurrences, rejected
             )
+            items += position_items
+            unchanged += same
         items.sort(key=lambda i: (i.entry.date, i.entry.type != POSITION, ident_of(i.entry)))
         last = max((i.entry.date for i in items), default=datetime.date(1970, 1, 1))
         return Extraction(
@@ -143,7 +145,7 @@ class RosterImporter(WorkbookImporter):
             by_year_committee={},
             not_programme=0,
             rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
-            unchanged=self.unchanged,
+            unchanged=unchanged,
         )
 
     def _position_items(
@@ -155,8 +157,10 @@ class RosterImporter(WorkbookImporter):
         located: Located,
         occurrences: Occurrences,
         rejected: list[Rejection],
-    ) -> list[Item]:
+    ) -> tuple[list[Item], int]:
+        """A position's entries in date order, and how many rows stated nothing new."""
         items: list[Item] = []
+        unchanged = 0
         spell = context.spell(ident, rows[0][1])
         before: dict[str, Any] | None = (
             {key: getattr(spell, key) for key in STATE_FIELDS} if spell else None
@@ -192,7 +196,7 @@ class RosterImporter(WorkbookImporter):
             if entry is not None:
                 items.append(Item(entry, row_id, Decimal(0)))
             else:
-                self.unchanged += 1
+                unchanged += 1
             before = {k: state[k] if state[k] is not None else (before or {}).get(k) for k in state}
             following = rows[index + 1][1] if index + 1 < len(rows) else None
             if end is not None and following != end + datetime.timedelta(days=1):
@@ -201,7 +205,7 @@ class RosterImporter(WorkbookImporter):
                 values = {"decision": decision} if decision else {}
                 end_entry = _custom(END, end, ident, end_meta, values)
                 items.append(Item(end_entry, end_id, Decimal(0), rows=0))
-        return items
+        return items, unchanged
 
     def _decision(self, row: Row, context: LedgerContext) -> str | None:
         decision = row.code("decision") or None

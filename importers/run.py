@@ -23,12 +23,12 @@ from pathlib import Path
 
 from beancount.core import data
 from beancount.parser.grammar import ValueType
-from ctc.importers.base import known_row_ids
+from ctc.importers.base import known_row_ids, locate_file
 from ctc.importers.extraction import Extraction, Item
 from ctc.importers.identity import file_sha256
 from ctc.importers.ledger_files import SOURCE_FILE_TYPE, Changes, group_by_target, remove_source
 from ctc.importers.lock import ledger_lock
-from ctc.importers.registry import importer_for, importers
+from ctc.importers.registry import importer_for
 from ctc.importers.summary import FileSummary, ImportSummary, UndoSummary
 
 from ctc.errors import UserError
@@ -156,9 +156,8 @@ def run_import(
         known = known_row_ids(ledger.entries)
         existing = list(ledger.entries)
         staged: list[_Staged] = []
-        locator = importers(mapping)[0]
         for source in paths:
-            located = locator.locate(source)
+            located = locate_file(source)
             extraction = importer_for(located.kind, mapping, decision).read(
                 source, existing, located
             )

@@ -26,7 +26,7 @@ from ctc.importers.base import WorkbookImporter
 from ctc.importers.cells import CellError, is_blank, parse_code, parse_date, parse_text
 from ctc.importers.context import LedgerContext
 from ctc.importers.extraction import Extraction, Item, Rejection
-from ctc.importers.identity import fingerprint
+from ctc.importers.identity import SourceFile, fingerprint
 from ctc.importers.layout import Column, Kind, Located, normalise
 from ctc.importers.rows import Row, RowError, data_rows, rejection
 
@@ -253,7 +253,7 @@ class TransferImporter(WorkbookImporter):
         self,
         plan: TransferPlan,
         line_rows: list[int],
-        source: Any,
+        source: SourceFile,
         decision_row: int,
         gross: Decimal,
     ) -> tuple[tuple[Item, ...], dict[str, Decimal]]:

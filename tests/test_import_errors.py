@@ -240,3 +240,17 @@ def test_other_spreadsheet_formats_are_not_excel(example_copy, tmp_path, name):
         archive.writestr("content.xml", "<office:document-content/>")
     path.write_bytes(buffer.getvalue() if name.endswith(".ods") else b"a;b\n1;2\n")
     assert_refused(example_copy, path, "ingen Excelarbetsbok")
+
+
+def test_an_export_without_a_programme_column(example_copy, tmp_path):
+    header = [w for w in HEADER if w != "Projekt"]
+    rows = [[c for i, c in enumerate(r) if HEADER[i] != "Projekt"] for r in ROWS]
+    path = export(tmp_path / "utan_projekt.xlsx", rows, header)
+    assert_refused(example_copy, path, "ingen kolumn som mappningen märker", "CTC")
+
+
+def test_data_in_two_sheets_is_refused_rather_than_half_read(example_copy, tmp_path):
+    path = tmp_path / "två_blad.xlsx"
+    sheet = [HEADER, *[list(r) for r in ROWS]]
+    write_xlsx(path, [("Januari", sheet), ("Februari", sheet)])
+    assert_refused(example_copy, path, "flera blad", "Februari, Januari")
