@@ -260,16 +260,20 @@ def _problem_after(after: Ledger, changes: Changes) -> str | None:
         if written.suffix == ".beancount" and written.resolve() not in included:
             relative = written.relative_to(after.path.parent).as_posix()
             return (
-                f"{relative} ingår inte i huvudboken {after.path}, inget skrevs; "
-                f'lägg till include "{relative}" där.'
+                f"{relative} ingår inte i huvudboken {after.path}, inget skrevs; skapa "
+                f'{relative} (en tom fil räcker) och lägg till include "{relative}" i huvudboken.'
             )
     return None
 
 
-def run_undo(target: str, ledger_path: Path | None = None) -> UndoSummary:
-    """Remove exactly what the import of a file added; the file given by path, name or SHA-256."""
+def run_undo(target: str, ledger_path: Path | None = None, dry_run: bool = False) -> UndoSummary:
+    """Remove exactly what the import of a file added; the file given by path, name or SHA-256.
+
+    With `dry_run`, only count what would go.
+    """
     path = resolve_ledger_path(ledger_path)
-    with ledger_lock(path):
+    lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
+    with lock:
         ledger = load_ledger(path)
         records = source_records(ledger.entries)
         sha = _sha_of(target, records)
@@ -293,7 +297,7 @@ def run_undo(target: str, ledger_path: Path | None = None) -> UndoSummary:
         archive = record.meta.get("archive") if record else None
         if archive and str(archive).startswith(f"{DOCUMENTS}/"):
             changes.removals.append(path.parent / str(archive))
-        written = _commit(path, changes)
+        written = () if dry_run else _commit(path, changes)
         return UndoSummary(name, sha, removed - (1 if record else 0), written)
 
 

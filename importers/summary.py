@@ -85,6 +85,8 @@ class UndoSummary:
 
     def as_text(self) -> str:
         """Swedish, for the terminal."""
+        if not self.written:
+            return f"Provkörning: att ångra {self.file} skulle ta bort {self.removed} poster.\n"
         return (
             f"Ångrade importen av {self.file}: {self.removed} poster togs bort.\n"
             f"Ändrade: {', '.join(self.written)}\n"

@@ -307,3 +307,22 @@ def test_the_beangulp_way_identify_account_date_extract_deduplicate(tmp_path):
     second = importer.extract(str(ROOT / "importers/examples/utfall_2019.xlsx"), example)
     importer.deduplicate(second, example)
     assert second and all(e.meta.get(DUPLICATE) for e in second)
+
+
+def test_a_target_file_the_ledger_does_not_include_undoes_the_import(example_copy, tmp_path):
+    main_text = example_copy.read_text(encoding="utf-8")
+    example_copy.write_text(main_text.replace('include "sources.beancount"\n', ""))
+    (example_copy.parent / "sources.beancount").unlink()
+    before = ledger_state(example_copy)
+    with pytest.raises(UserError, match=r"sources.beancount ingår inte i huvudboken"):
+        run_import([export(tmp_path / "utfall.xlsx")], example_copy)
+    assert ledger_state(example_copy) == before
+
+
+def test_undo_dry_run_counts_and_writes_nothing(example_copy, tmp_path):
+    path = export(tmp_path / "utfall.xlsx")
+    run_import([path], example_copy)
+    before = ledger_state(example_copy)
+    preview = run_undo(path.name, example_copy, dry_run=True)
+    assert (preview.removed, preview.written) == (4, ())
+    assert ledger_state(example_copy) == before

@@ -17,7 +17,9 @@ from ctc.ledger import LEDGER_ENV
 def import_files(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Excelfiler (xlsx, xlsm, xls) att läsa in.", show_default=False),
+        typer.Argument(
+            help="Excelfiler (xlsx, xlsm, xls) att läsa in.", metavar="FIL", show_default=False
+        ),
     ] = None,
     ledger: Annotated[
         Path | None,
@@ -57,7 +59,7 @@ def import_files(
     if undo is not None:
         if files:
             raise UserError("--undo tar en fil; ange inga andra filer.")
-        result = run_undo(undo, ledger)
+        result = run_undo(undo, ledger, dry_run)
         echo((result.as_json() + "\n") if json else result.as_text())
         return
     if not files:
