@@ -70,7 +70,7 @@ KEY_WORDS = {normalise(word) for word in KEYS["effective"]}
 """Key words that tell a transfer decision from every other kind of sheet."""
 
 
-def key_values(preamble: tuple[list[Any], ...], header_row: int) -> dict[str, tuple[Any, int]]:
+def key_values(preamble: tuple[list[Any], ...]) -> dict[str, tuple[Any, int]]:
     """Key -> (value, row number) read from the rows above the lines."""
     words = {normalise(w): key for key, ws in KEYS.items() for w in ws}
     found: dict[str, tuple[Any, int]] = {}
@@ -98,9 +98,10 @@ class TransferImporter(WorkbookImporter):
         context = LedgerContext.of(existing)
         source = self.source(path, located)
         sheet = located.sheet
-        keys = key_values(located.preamble, located.header.row)
+        keys = key_values(located.preamble)
         rejected: list[Rejection] = []
         head: dict[str, Any] = {}
+        unreadable: set[str] = set()
         for key, reader in (
             ("decision", parse_code),
             ("effective", parse_date),
@@ -116,10 +117,11 @@ class TransferImporter(WorkbookImporter):
             try:
                 head[key] = reader(value)
             except CellError as error:
+                unreadable.add(key)
                 rejected.append(Rejection(sheet, number, None, f"{KEYS[key][0]}: {error}"))
         decision_row = keys.get("decision", ("", located.header.row))[1] or located.header.row
         for key in ("decision", "effective"):
-            if head.get(key) is None and not rejected:
+            if head.get(key) is None and key not in unreadable:
                 rejected.append(
                     Rejection(
                         sheet,

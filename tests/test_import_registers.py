@@ -200,3 +200,15 @@ def test_bad_kommunbidrag_rows_are_refused(example_copy, tmp_path, row, fragment
     before = ledger_state(example_copy)
     assert_refused(example_copy, path, fragment)
     assert ledger_state(example_copy) == before
+
+
+def test_a_decision_sheet_without_its_effective_date_is_refused(example_copy, tmp_path):
+    sheet = [
+        ["Beslut", "KF-2024-09-26-p190"],
+        ["Ikraftträdande", "snart"],
+        ["Tjänst", "Från nämnd", "Till nämnd", "Övrigt"],
+        [None, "KS", "AoS", 1000],
+    ]
+    path = tmp_path / "utan_datum.xlsx"
+    write_xlsx(path, [("Växling", sheet)])
+    assert_refused(example_copy, path, "Ikraftträdande: oläsbart datum 'snart'", "rad 2")
