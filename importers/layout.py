@@ -15,6 +15,7 @@ Header words match case-insensitively and ignoring punctuation and spaces, so
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +35,7 @@ def normalise(word: object) -> str:
     """A header word reduced for matching: lower case, letters and digits only."""
     if not isinstance(word, str):
         return ""
-    return "".join(ch for ch in word.casefold() if ch.isalnum())
+    return "".join(ch for ch in unicodedata.normalize("NFC", word.casefold()) if ch.isalnum())
 
 
 @lru_cache(maxsize=256)

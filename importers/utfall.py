@@ -1,8 +1,8 @@
 """The finance-system export ("utfall", one row per booked line): reading its rows.
 
 `parse_export` walks the data sheet below its header once, in a tight loop,
-and sorts every row into one of: not a data row (blank, title, repeated
-header, sum row), rejected (with column and reason), not the programme
+and sorts every row into one of: not a data row (blank; a title, which has
+neither account nor amount; a repeated header; a sum row), rejected (with column and reason), not the programme
 (counted and left out), or a programme row (`CostRow`). Every data row has its
 date or period and its amount parsed, whether it is the programme's or not.
 Sum rows ("Summa", "Totalt", "Total") are checked against the rows they sum:
@@ -158,7 +158,6 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
     i_text = fields.get("text")
     i_voucher = fields.get("voucher")
     width = max(fields.values()) + 1
-    key_columns = [i for i in (i_date, i_period, i_account, i_amount, i_resp) if i is not None]
     amount_words = frozenset(normalise(w) for w in located.kind.column("amount").words)
     projects, activities = mapping.projects, mapping.activities
     sheet = located.sheet
@@ -182,9 +181,9 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
         if len(cells) < width:
             cells = [*cells, *([blank] * (width - len(cells)))]
         cell = cells[i_amount]
-        if (cell == blank or cell is None) and all(is_blank(cells[i]) for i in key_columns):
-            continue
         account_cell = cells[i_account]
+        if (cell == blank or is_blank(cell)) and is_blank(account_cell):
+            continue  # blank, or a title: no account and no amount, so no booking
         if (account_cell == blank or is_blank(account_cell)) and _is_sum_label(cells):
             if not is_blank(cell):
                 try:

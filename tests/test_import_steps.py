@@ -89,3 +89,9 @@ def test_changes_append_roll_back_and_undo_by_text(tmp_path):
     changes.rollback()
     assert existing.read_text() == "; Kostnader 2021.\n"
     assert not (tmp_path / "costs/2022.beancount").exists()
+
+
+def test_group_titles_inside_the_data_are_not_data_rows(tmp_path):
+    rows = [["Ansvar 110240 – Kommunstyrelsen"], *ROWS[:2], [], ["Ansvar 310310 – AoS"], *ROWS[2:]]
+    parsed = parse_export(locate_file(export(tmp_path / "grupper.xlsx", rows)), MAPPING)
+    assert (parsed.rows, len(parsed.programme), parsed.rejected) == (5, 4, ())
