@@ -13,6 +13,7 @@ import sys
 import typer
 
 from ctc.commands.check import check
+from ctc.commands.imports import import_files
 from ctc.commands.report import report_app
 from ctc.commands.serve import serve
 from ctc.commands.trace import trace
@@ -30,6 +31,7 @@ app.command()(check)
 app.add_typer(report_app, name="report")
 app.command()(serve)
 app.command()(trace)
+app.command("import")(import_files)
 
 
 def main(argv: list[str] | None = None) -> int:

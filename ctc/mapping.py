@@ -6,12 +6,18 @@ programme, and which account ranges are which kind of cost. It is
 configuration, not code: finance officers change it without touching Python.
 Codes match exactly, or by prefix when written with a trailing `*`; of
 several matching account ranges the narrowest wins.
+
+Personnel kinds of cost (salary and PO unless a `[[cost_type]]` says
+`personnel = false`) never get their free text copied into the ledger, since
+exports carry names there; such entries are described by the account's name
+from `[account_names]` instead. `[privacy] copy_personnel_text = true` turns
+that off for a ledger whose exports are known to hold no names.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +25,7 @@ from ctc.accounts import KINDS
 from ctc.errors import UserError
 
 PERSONNEL_KINDS = frozenset({"salary", "po"})
+"""Kinds of cost whose rows are personnel costs unless the mapping says otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,11 @@ class Mapping:
     committees: tuple[tuple[CodeRule, str], ...]
     areas: tuple[tuple[CodeRule, str], ...]
     accounts: tuple[AccountRange, ...]
+    personnel: frozenset[str] = PERSONNEL_KINDS
+    """Kinds of cost whose free text is not copied into the ledger (it may hold names)."""
+    account_names: dict[str, str] = field(default_factory=dict)
+    """Account number -> its name, used as the text of personnel entries."""
+    copy_personnel_text: bool = False
 
     def is_programme(self, project: str | None, activity: str | None) -> bool:
         """Whether a row's project or activity marks it as the programme's."""
@@ -127,12 +139,20 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
         for code in _codes(entry, "responsibility", f"{where} [[area]] nr {index + 1}")
     )
     ranges = []
+    personnel = set(PERSONNEL_KINDS)
     for index, entry in enumerate(raw.get("cost_type", [])):
         kind = entry.get("kind")
         if kind not in KINDS:
             raise UserError(
                 f"{where} [[cost_type]] nr {index + 1}: okänd kostnadstyp {kind!r} (kända: {', '.join(KINDS)})."
             )
+        flag = entry.get("personnel")
+        if flag is not None and not isinstance(flag, bool):
+            raise UserError(
+                f"{where} [[cost_type]] nr {index + 1}: personnel ska vara true eller false."
+            )
+        if flag is not None:
+            (personnel.add if flag else personnel.discard)(kind)
         ranges += [
             _range(text, kind, f"{where} [[cost_type]] nr {index + 1}")
             for text in entry.get("accounts", [])
@@ -148,7 +168,23 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
         committees=committees,
         areas=areas,
         accounts=tuple(ranges),
+        personnel=frozenset(personnel),
+        account_names=_account_names(raw.get("account_names", {}), where),
+        copy_personnel_text=_flag(raw.get("privacy", {}), "copy_personnel_text", where),
     )
+
+
+def _account_names(table: Any, where: str) -> dict[str, str]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise UserError(f'{where}: [account_names] ska ha formen "5011" = "Månadslön".')
+    return {str(code): name for code, name in table.items()}
+
+
+def _flag(table: Any, key: str, where: str) -> bool:
+    value = table.get(key, False) if isinstance(table, dict) else False
+    if not isinstance(value, bool):
+        raise UserError(f"{where}: {key} ska vara true eller false.")
+    return value
 
 
 def load_mapping(path: Path) -> Mapping:

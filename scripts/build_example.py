@@ -1,12 +1,15 @@
-"""Regenerate the bundled example ledger deterministically.
+"""Regenerate the bundled example ledger deterministically, through the importers.
 
-    python scripts/build_example.py            # rewrite ledger/
-    python scripts/build_example.py --out DIR  # write elsewhere (tests compare)
+    python scripts/build_example.py                  # rewrite ledger/ and importers/examples/
+    python scripts/build_example.py --out DIR --examples DIR2   # write elsewhere (tests compare)
 
-The world it describes lives in `example_world.py`; this script turns it
-into ledger entries with the package's own builders (allocations, växlingar,
-cost rows through the mapping) and writes them with the package's printer.
-Running it twice gives byte-identical files.
+The world it describes lives in `example_world.py`. The script writes it out
+as the Excel files a finance officer would get (a finance-system export per
+year, the positions roster, the two transfer decisions, the kommunbidrag
+sheet) into `importers/examples/`, writes the ledger's registers (accounts,
+decisions, PO rates), and then builds the rest of the ledger by running
+`ctc import` on those workbooks: the example is what the importers produce.
+Running it twice gives byte-identical workbooks and ledger files.
 """
 
 from __future__ import annotations
@@ -34,8 +37,12 @@ from ctc.accounts import (
     cost_counter_account,
     kommunbidrag_account,
 )
-from ctc.allocations import allocation_transaction
-from ctc.mapping import Mapping, load_mapping
+from ctc.importers.ledger_files import header_of
+from ctc.importers.run import run_import
+from ctc.importers.summary import rejection_message
+from ctc.importers.xlsx import write_xlsx
+from ctc.ledger import load_ledger
+from ctc.numbers import format_number
 from ctc.transfers import TransferItem, TransferPlan, transfer_transactions
 from ctc.writer import atomic_write, render_entries
 
@@ -58,6 +65,19 @@ HEADER = """\
 ;
 ; Genererad av scripts/build_example.py; ändra där, inte här.
 """
+
+
+OWNED = (
+    "main.beancount",
+    "accounts.beancount",
+    "decisions.beancount",
+    "po-rates.beancount",
+    "positions.beancount",
+    "kommunbidrag.beancount",
+    "transfers.beancount",
+    "sources.beancount",
+)
+"""The ledger files the script writes; all but main.beancount are included by it."""
 
 
 def meta(**values: object) -> dict:
@@ -115,20 +135,10 @@ def main_file() -> str:
             "po_rates",
             "amounts",
             "budgets",
+            "documents",
         )
     )
-    includes = "\n".join(
-        f'include "{name}"'
-        for name in (
-            "accounts.beancount",
-            "decisions.beancount",
-            "po-rates.beancount",
-            "positions.beancount",
-            "kommunbidrag.beancount",
-            "transfers.beancount",
-            "costs/*.beancount",
-        )
-    )
+    includes = "\n".join(f'include "{name}"' for name in (*OWNED[1:], "costs/*.beancount"))
     return (
         f"{HEADER}\n"
         'option "title" "CTC Malmö och Linköping (syntetiska exempeldata)"\n'
@@ -195,53 +205,43 @@ def po_rates_file() -> str:
     return "; PO-pålägg per år, procent av lönen.\n\n" + render_entries(entries)
 
 
-# --- Positions ------------------------------------------------------------------------
+# --- The positions roster ------------------------------------------------------------------
+
+ROSTER_HEADER = (
+    "Tjänst",
+    "Roll",
+    "Nämnd",
+    "Område",
+    "Ansvar",
+    "Tjänstgöringsgrad",
+    "Månadslön",
+    "Från",
+    "Till",
+    "Beslut",
+    "Anteckning",
+)
 
 
-def position_entries() -> list[data.Custom]:
-    """Every position's opening, yearly salary revisions and 2024 move."""
-    entries: list[data.Custom] = []
+def roster_rows() -> list[list[object]]:
+    """HR's roster: each position's opening, yearly salary revisions and 2024 move, as states."""
+    rows: list[list[object]] = [list(ROSTER_HEADER)]
     for p in world.POSITIONS:
-        entries.append(
-            custom(
-                p.start,
-                "position",
-                p.id,
-                municipality=world.MUNICIPALITY,
-                committee=p.committee,
-                role=p.role,
-                area=p.area,
-                unit=p.unit,
-                fte=p.fte,
-                monthly_salary=sek(p.salary),
-                decision=world.KS_2017.id,
-            )
-        )
-        for day in world.revision_days(p):
-            if day == world.REORG_DATE:
-                continue
-            entries.append(
-                custom(
-                    day,
-                    "position-change",
-                    p.id,
-                    monthly_salary=sek(world.salary_on(p, day)),
-                    note=f"Lönerevision {day.year}",
-                )
-            )
+        days = [p.start, *world.revision_days(p)]
         if p.move_to is not None:
-            entries.append(
-                custom(
-                    world.REORG_DATE,
-                    "position-move",
-                    p.id,
-                    from_committee=p.committee,
-                    to_committee=p.move_to[0],
-                    unit=p.move_to[1],
-                    decision=world.KF_2024.id,
-                )
+            days.append(world.REORG_DATE)
+        for day in sorted(set(days)):
+            committee, unit = world.holder_on(p, day)
+            if day == p.start:
+                decision, note = world.KS_2017.id, None
+            elif day == world.REORG_DATE and p.move_to is not None:
+                decision, note = world.KF_2024.id, None
+            else:
+                decision, note = None, f"Lönerevision {day.year}"
+            salary = world.salary_on(p, day)
+            rows.append(
+                [p.id, p.role, committee, p.area, unit, p.fte, salary, day, None, decision, note]
             )
-    return sorted(entries, key=lambda e: (e.date, e.type != "position", str(e.values[0].value)))
+    return rows
 
 
 # --- Växlingar ---------------------------------------------------------------------------
@@ -307,9 +307,33 @@ def plan_2024() -> TransferPlan:
 PLANS = [plan_2018(), plan_2024()]
 
 
-def transfer_entries() -> list[data.Transaction]:
-    """Both entries of every växling."""
-    return [entry for plan in PLANS for entry in transfer_transactions(plan)]
+def transfer_sheet(plan: TransferPlan, links: tuple[str, ...]) -> list[list[object]]:
+    """A transfer decision as the finance department writes it: key cells, then the lines.
+
+    Salary and PO of a moving position are left blank: the importer takes them
+    from the positions register and the year's PO rate.
+    """
+    rows: list[list[object]] = [
+        ["Växling av kommunbidrag"],
+        [],
+        ["Beslut", plan.decision],
+        ["Ikraftträdande", plan.effective],
+        ["Rubrik", plan.title],
+    ]
+    if links:
+        rows.append(["Nämndbeslut", ", ".join(links)])
+    rows += [[], ["Tjänst", "Från nämnd", "Till nämnd", "Lön", "PO", "Övrigt", "Text"]]
+    seen: set[str] = set()
+    for item in plan.items:
+        if item.position is not None:
+            if item.position not in seen:
+                seen.add(item.position)
+                rows.append([item.position, item.giver, item.receiver, None, None, None, None])
+        else:
+            rows.append(
+                [None, item.giver, item.receiver, None, None, item.full_year, "Övriga kostnader"]
+            )
+    return rows
 
 
 # --- Kommunbidrag ---------------------------------------------------------------------------
@@ -392,110 +416,177 @@ def allocations() -> dict[tuple[int, str], Decimal]:
     return {key: value for key, value in totals.items() if value}
 
 
-def allocation_entries() -> list[data.Transaction]:
-    """One allocation per committee and year, citing KF's budget decision."""
-    names = {
-        short: name
-        for municipality, short, name in world.COMMITTEES
-        if municipality == world.MUNICIPALITY
-    }
+def kommunbidrag_rows() -> list[list[object]]:
+    """One row per committee and year, citing KF's budget decision (or KS's 2017 decision)."""
     order = [short for _, short, _ in world.COMMITTEES[:6]]
-    entries = []
+    rows: list[list[object]] = [["År", "Nämnd", "Program", "Kommunbidrag", "Beslut", "Datum"]]
     for (year, committee), amount in sorted(
         allocations().items(), key=lambda kv: (kv[0][0], order.index(kv[0][1]))
     ):
         decision = world.BUDGET_DECISIONS.get(year, world.KS_2017)
         day = decision.date if year == decision.date.year else None
-        entries.append(
-            allocation_transaction(
-                world.MUNICIPALITY,
-                committee,
+        rows.append([year, committee, PROGRAMME, amount, decision.id, day])
+    return rows
+
+
+# --- Finance-system exports ---------------------------------------------------------------
+
+RAINDANCE = (
+    "Ver.datum",
+    "Ver.nr",
+    "Konto",
+    "Kontonamn",
+    "Ansvar",
+    "Verksamhet",
+    "Projekt",
+    "Text",
+    "Belopp",
+)
+AGRESSO = (
+    "Period",
+    "Bokföringsdatum",
+    "TransNo",
+    "Konto",
+    "Ansvar",
+    "Projekt",
+    "Aktivitet",
+    "Beskrivning",
+    "Belopp",
+)
+
+
+def swedish_amount(amount: Decimal) -> str:
+    """An amount as some systems export it: text with space thousands and a decimal comma."""
+    return format_number(amount, 2)
+
+
+def export_rows(year: int) -> list[list[object]]:
+    """A year's booked rows, shaped like one of two finance systems' exports.
+
+    Odd years look like Raindance (title rows, real dates, numeric amounts and
+    a sum row); even years like Agresso (a period column and amounts as
+    Swedish text). The rows and amounts are `example_world`'s, unchanged.
+    """
+    rows = world.cost_rows(year)
+    if year % 2:
+        sheet: list[list[object]] = [
+            [f"Malmö stad – Utfall per verifikationsrad {year} (syntetiska exempeldata)"],
+            [f"Urval: period {year}01–{year}12, projekt {PROGRAMME}"],
+            [],
+            list(RAINDANCE),
+        ]
+        sheet += [
+            [
+                r.date,
+                r.voucher,
+                int(r.account),
+                world.ACCOUNT_NAMES[r.account],
+                r.unit,
+                r.activity,
                 PROGRAMME,
-                year,
-                amount,
-                decision.id,
-                names[committee],
-                day,
-            )
+                r.text,
+                r.amount,
+            ]
+            for r in rows
+        ]
+        sheet.append(
+            ["Summa", None, None, None, None, None, None, None, sum((r.amount for r in rows), D(0))]
         )
-    return entries
-
-
-# --- Costs ------------------------------------------------------------------------------
-
-
-def cost_entry(row: world.CostRow, mapping: Mapping) -> data.Transaction:
-    """A booked row as a transaction on the committee's cost account."""
-    committee = mapping.committee_of(row.unit)
-    kind = mapping.kind_of(row.account)
-    if committee is None or kind is None:
-        raise SystemExit(f"example row not in mapping: {row}")
-    personnel = kind in ("salary", "po")
-    narration = world.ACCOUNT_NAMES[row.account] if personnel else row.text
-    postings = [
-        data.Posting(
-            cost_account(mapping.municipality, committee, PROGRAMME, kind),
-            sek(row.amount.quantize(D("0.01"))),
-            None,
-            None,
-            None,
-            None,
-        ),
-        data.Posting(
-            cost_counter_account(mapping.municipality),
-            sek(-row.amount.quantize(D("0.01"))),
-            None,
-            None,
-            None,
-            None,
-        ),
+        return sheet
+    sheet = [list(AGRESSO)]
+    sheet += [
+        [
+            f"{r.date:%Y%m}",
+            r.date.isoformat(),
+            r.voucher,
+            r.account,
+            r.unit,
+            PROGRAMME,
+            r.activity,
+            r.text,
+            swedish_amount(r.amount),
+        ]
+        for r in rows
     ]
-    entry_meta = meta(
-        voucher=row.voucher,
-        account_code=row.account,
-        responsibility=row.unit,
-        activity=row.activity,
-    )
-    return data.Transaction(
-        entry_meta, row.date, "*", None, narration, frozenset(), frozenset(), postings
-    )
+    return sheet
 
 
-# --- Writing ------------------------------------------------------------------------------
+# --- Writing --------------------------------------------------------------------------------
+
+EXAMPLES = ROOT / "importers" / "examples"
+ARCHIVE_FROM_LEDGER = "../importers/examples"
+"""Where the ledger finds the example's sources: they are committed, not archived."""
 
 
-def build(out: Path) -> dict[str, str]:
-    """Every file of the example, by path relative to `out`."""
-    mapping = load_mapping(LEDGER / "mapping.toml")
+def workbooks() -> dict[str, list[tuple[str, list[list[object]]]]]:
+    """Every example workbook: file name -> sheets, in the order they are imported."""
+    plan_2018, plan_2024 = PLANS
+    books: dict[str, list[tuple[str, list[list[object]]]]] = {
+        "tjanster.xlsx": [("Tjänster", roster_rows())],
+        "kommunbidrag.xlsx": [("Kommunbidrag", kommunbidrag_rows())],
+        "vaxling_2018.xlsx": [("Beslut", transfer_sheet(plan_2018, ()))],
+        "vaxling_2024.xlsx": [
+            ("Beslut", transfer_sheet(plan_2024, tuple(d.id for d in world.COMMITTEE_2024)))
+        ],
+    }
+    for year in range(world.FIRST_YEAR, world.LAST_YEAR + 1):
+        books[f"utfall_{year}.xlsx"] = [("Utfall" if year % 2 else "Blad1", export_rows(year))]
+    return books
+
+
+def write_workbooks(examples: Path) -> list[Path]:
+    """Write the example workbooks, byte-identically on every run."""
+    paths = []
+    for name, sheets in workbooks().items():
+        path = examples / name
+        write_xlsx(path, sheets)
+        paths.append(path)
+    return paths
+
+
+def check_transfers(out: Path) -> None:
+    """The imported växlingar must be exactly the world's plans (salary and PO from the ledger)."""
+    ledger = load_ledger(out / "main.beancount")
+    expected = [entry for plan in PLANS for entry in transfer_transactions(plan)]
+    imported = [
+        e for e in ledger.entries if isinstance(e, data.Transaction) and "vaxling" in e.tags
+    ]
+    numbers = [[p.units.number for p in e.postings] for e in imported]
+    if numbers != [[p.units.number for p in e.postings] for e in expected]:
+        raise SystemExit("the imported växlingar differ from the example world's plans")
+
+
+def write(out: Path, examples: Path) -> list[Path]:
+    """Write the workbooks, the registers, then import the workbooks into `out`."""
+    written = write_workbooks(examples)
+    for name in OWNED:
+        (out / name).unlink(missing_ok=True)
+    for path in (out / "costs").glob("*.beancount"):
+        path.unlink()
     files = {
         "main.beancount": main_file(),
         "accounts.beancount": accounts_file(),
         "decisions.beancount": decisions_file(),
         "po-rates.beancount": po_rates_file(),
-        "positions.beancount": "; Tjänster (roller, inga personer) och deras förändringar.\n\n"
-        + render_entries(position_entries()),
-        "kommunbidrag.beancount": "; Kommunbidrag per nämnd och år (KF:s budget, före växlingar).\n\n"
-        + render_entries(allocation_entries()),
-        "transfers.beancount": "; Växlingar av kommunbidrag mellan nämnder.\n\n"
-        + render_entries(transfer_entries()),
     }
-    for year in range(world.FIRST_YEAR, world.LAST_YEAR + 1):
-        entries = [cost_entry(row, mapping) for row in world.cost_rows(year)]
-        files[f"costs/{year}.beancount"] = (
-            f"; Bokförda kostnader {year} (syntetiska).\n\n" + render_entries(entries)
-        )
-    return files
-
-
-def write(out: Path) -> list[Path]:
-    """Write the example into `out`; return the paths written."""
-    written = []
-    for relative, text in build(out).items():
-        path = out / relative
-        atomic_write(path, text)
-        written.append(path)
+    targets = [
+        *OWNED[4:],
+        *(f"costs/{y}.beancount" for y in range(world.FIRST_YEAR, world.LAST_YEAR + 1)),
+    ]
+    files.update({relative: header_of(relative) for relative in targets})
+    for relative, text in files.items():
+        atomic_write(out / relative, text)
+        written.append(out / relative)
     if out != LEDGER:
         atomic_write(out / "mapping.toml", (LEDGER / "mapping.toml").read_text(encoding="utf-8"))
+    sources = [examples / name for name in workbooks()]
+    kept_at = {path: f"{ARCHIVE_FROM_LEDGER}/{path.name}" for path in sources}
+    summary = run_import(sources, out / "main.beancount", kept_at=kept_at)
+    if summary.rejected:
+        raise SystemExit(rejection_message(summary))
+    check_transfers(out)
+    written += [Path(p) for p in summary.written]
+    # The scenarios are drafted from the ledger the import just wrote.
     ledger = example_scenarios.load_example(out / "main.beancount")
     for relative, make in (
         (example_scenarios.PILOT, example_scenarios.linkoping_pilot),
@@ -510,10 +601,16 @@ def main() -> int:
     """Parse arguments and write the example."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--out", type=Path, default=LEDGER, help="folder to write (default: ledger/)"
+        "--out", type=Path, default=LEDGER, help="ledger folder to write (default: ledger/)"
+    )
+    parser.add_argument(
+        "--examples",
+        type=Path,
+        default=EXAMPLES,
+        help="folder for the example workbooks (default: importers/examples/)",
     )
     args = parser.parse_args()
-    for path in write(args.out):
+    for path in sorted(set(write(args.out, args.examples))):
         print(path)
     return 0
 

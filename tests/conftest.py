@@ -198,11 +198,7 @@ def small_frame(tmp_path: Path, body: str):
 
 
 def source_files(from_year: int = 0, to_year: int = 9999) -> list[str]:
-    """The files the example's costs were imported from, by plain BQL on their metadata.
-
-    Empty until the importer regenerates the example with source rows; the
-    tests that name imported files hold both before and after.
-    """
+    """The files the example's costs were imported from, by plain BQL on their metadata."""
     from beanquery import query as bql
 
     ledger = load_ledger(EXAMPLE)

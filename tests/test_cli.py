@@ -211,3 +211,17 @@ def test_check_on_a_broken_ledger_lists_the_problem_with_its_line(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"trasig.beancount:{line_of(broken, 'oops')}:" in result.stdout
+
+
+def test_check_warns_but_passes_when_an_archived_source_is_missing(example_copy):
+    archive = example_copy.parent.parent / "importers" / "examples"
+    assert (
+        not archive.exists()
+    )  # the copy's sources point outside it: like a fresh clone without archives
+    result = run_ctc("check", str(example_copy))
+    assert result.returncode == 0
+    warnings = [
+        line for line in result.stderr.splitlines() if line.startswith("varning: arkivet för")
+    ]
+    assert len(warnings) == 13
+    assert "utfall_2023.xlsx" in result.stderr

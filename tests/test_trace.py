@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from conftest import EXAMPLE, small_frame, write_small
+from conftest import EXAMPLE, small_frame, source_files, write_small
 
 from ctc.cli import main
 from ctc.errors import UserError
@@ -233,45 +233,18 @@ def test_committees_of_two_municipalities_are_named_with_their_municipality(tmp_
     assert {r.committee: r.amount for r in rows} == {"Malmo:KS": D(1000), "Linkoping:KS": D(500)}
 
 
-def with_source_rows(main) -> None:
-    """Give every cost entry of an example copy a source row, as the importer will."""
-    for path in sorted((main.parent / "costs").glob("*.beancount")):
-        out, row = [], 1
-        for line in path.read_text(encoding="utf-8").splitlines():
-            out.append(line)
-            if line.startswith("  voucher: "):
-                row += 1
-                out += [
-                    f'  source_file: "utfall_{path.stem}.xlsx"',
-                    '  source_sheet: "Utfall"',
-                    f"  source_row: {row}",
-                    f'  source_sha256: "{"0" * 64}"',
-                    f'  row_id: "{path.stem}-{row}"',
-                ]
-        path.write_text("\n".join(out) + "\n", encoding="utf-8")
-
-
-def test_reports_hold_once_the_costs_carry_their_source_rows(example_copy):
-    from ctc.reports.frame import load_frame
-
-    with_source_rows(example_copy)
-    frame = load_frame(example_copy)
+def test_every_example_cost_reaches_its_source_row(frame):
     assert all(line.source is not None for line in frame.costs)
-    report = motion_report(frame, 2018, 2023)
-    assert report.tables[0].rows[-1].cells[-1] == D("50019012.09")
-    files = ", ".join(f"utfall_{year}.xlsx" for year in range(2018, 2024))
-    assert report.footnotes[-1] == (
-        f"Kostnaderna är inlästa ur ekonomisystemets exportfiler {files} och förda i "
-        "huvudboken main.beancount."
-    )
+    assert source_files(2018, 2023) == [f"utfall_{year}.xlsx" for year in range(2018, 2024)]
     trace = trace_report(frame, "KS", 2023)
-    assert trace.tables[0].rows[0].cells[4] == "utfall_2023.xlsx, blad Utfall, rad 16"
-    assert trace.tables[0].rows[-1].cells[2] == D("6677606.83")
-    record = dict(
+    first = dict(
         zip([c.key for c in trace.records.columns], trace.records.rows[0].cells, strict=True)
     )
-    assert (record["source_file"], record["source_row"], record["row_id"]) == (
+    assert (first["source_file"], first["source_sheet"], first["source_row"]) == (
         "utfall_2023.xlsx",
-        16,
-        "2023-16",
+        "Utfall",
+        19,
     )
+    assert first["source"] == "utfall_2023.xlsx, blad Utfall, rad 19"
+    assert len(first["source_sha256"]) == 64
+    assert trace.tables[0].rows[-1].cells[2] == D("6677606.83")

@@ -5,12 +5,18 @@ from __future__ import annotations
 import typer
 
 from ctc.commands.common import LedgerArg, echo
+from ctc.importers.run import missing_archives
 from ctc.ledger import format_error, load_ledger
 
 
 def check(ledger: LedgerArg = None) -> None:
-    """Kontrollera huvudboken med alla regler; skriver varje fel som fil:rad: meddelande."""
+    """Kontrollera huvudboken med alla regler; skriver varje fel som fil:rad: meddelande.
+
+    Inlästa källfiler vars arkivkopia saknas ger en varning, inte ett fel.
+    """
     loaded = load_ledger(ledger)
+    for warning in missing_archives(loaded):
+        typer.echo(warning, err=True)
     for error in loaded.errors:
         echo(format_error(error) + "\n")
     if loaded.errors:

@@ -1,0 +1,72 @@
+"""`ctc import`: read Excel files into the ledger, or take an import back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ctc.commands.common import echo
+from ctc.errors import UserError
+from ctc.importers.run import run_import, run_undo
+from ctc.importers.summary import as_json, as_text, rejection_message
+from ctc.ledger import LEDGER_ENV
+
+
+def import_files(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Excelfiler (xlsx, xlsm, xls) att läsa in.", metavar="FIL", show_default=False
+        ),
+    ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help=f"Huvudboken (standard: ${LEDGER_ENV} eller det medföljande exemplet).",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="Mappningsfilen (standard: huvudbokens).", show_default=False
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Läs och kontrollera, men skriv inget.")
+    ] = False,
+    json: Annotated[bool, typer.Option("--json", help="Skriv sammanfattningen som JSON.")] = False,
+    decision: Annotated[
+        str | None,
+        typer.Option(
+            "--decision", help="Beslut för flyttar som inte anger något.", show_default=False
+        ),
+    ] = None,
+    undo: Annotated[
+        str | None,
+        typer.Option(
+            "--undo",
+            help="Ta bort exakt det som importen av FILE lade till (fil, filnamn eller SHA-256).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Läs in Excelfiler (utfall, tjänster, växlingsbeslut, kommunbidrag) i huvudboken."""
+    if undo is not None:
+        if files:
+            raise UserError("--undo tar en fil; ange inga andra filer.")
+        result = run_undo(undo, ledger, dry_run)
+        echo((result.as_json() + "\n") if json else result.as_text())
+        return
+    if not files:
+        raise UserError("Ange minst en Excelfil att läsa in (eller --undo FILE).")
+    summary = run_import(files, ledger, config, dry_run, decision)
+    echo(as_json(summary) + "\n" if json else as_text(summary))
+    for warning in summary.warnings:
+        typer.echo(warning, err=True)
+    if summary.rejected:
+        raise UserError(rejection_message(summary))

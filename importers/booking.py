@@ -1,0 +1,144 @@
+"""From programme rows to ledger entries: the one place that decides the granularity.
+
+Today every source row becomes one transaction: the committee's cost account
+(from the responsibility code) and kind of cost (from the account range)
+against the municipality's settlement account, carrying the row's codes and
+its provenance (file, sheet, row, SHA-256, row identity). If a later
+measurement calls for one entry per voucher or a monthly summary, only this
+module changes; every other step works on `Item`s and row identities.
+
+A programme row whose responsibility code or account the mapping does not
+know is rejected, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from ctc.accounts import cost_account, cost_counter_account
+from ctc.importers.extraction import Item, Rejection, Totals
+from ctc.importers.identity import SourceFile
+from ctc.importers.layout import Header
+from ctc.importers.utfall import CostRow
+from ctc.mapping import Mapping
+
+KIND_TEXT = {
+    "salary": "Lön",
+    "po": "Personalomkostnader",
+    "other": "Övrigt",
+    "survey": "Enkät",
+    "training": "Utbildning",
+    "licence": "Licenser",
+    "programmes": "Insatser och program",
+}
+"""The text of a personnel entry when the mapping names no account."""
+
+SEK = "SEK"
+
+
+class _Lookup:
+    """The mapping's answers, remembered per code: an export repeats few codes many times."""
+
+    __slots__ = ("committees", "kinds", "mapping")
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.committees: dict[str, str | None] = {}
+        self.kinds: dict[str, str | None] = {}
+
+    def committee(self, code: str) -> str | None:
+        if code not in self.committees:
+            self.committees[code] = self.mapping.committee_of(code)
+        return self.committees[code]
+
+    def kind(self, account: str) -> str | None:
+        if account not in self.kinds:
+            self.kinds[account] = self.mapping.kind_of(account)
+        return self.kinds[account]
+
+
+def cost_items(
+    rows: Iterable[CostRow], mapping: Mapping, source: SourceFile, header: Header
+) -> tuple[list[Item], Totals, list[Rejection]]:
+    """Entries for programme rows, their control totals, and the rows the mapping cannot place."""
+    lookup = _Lookup(mapping)
+    items: list[Item] = []
+    totals = Totals()
+    rejected: list[Rejection] = []
+    sheet = source.sheet or ""
+    for row in rows:
+        committee = lookup.committee(row.responsibility)
+        kind = lookup.kind(row.account)
+        if committee is None:
+            rejected.append(
+                Rejection(
+                    sheet,
+                    row.row,
+                    header.letter("responsibility"),
+                    f"ansvarskoden {row.responsibility or '(tom)'} hör inte till någon nämnd "
+                    "i mappningen (programrad)",
+                )
+            )
+        if kind is None:
+            rejected.append(
+                Rejection(
+                    sheet,
+                    row.row,
+                    header.letter("account"),
+                    f"kontot {row.account or '(tomt)'} har ingen kostnadstyp i mappningen (programrad)",
+                )
+            )
+        if committee is None or kind is None:
+            continue
+        totals.add(row.date.year, committee, row.amount)
+        items.append(
+            Item(cost_entry(row, committee, kind, mapping, source), row.row_id, row.amount)
+        )
+    return items, totals, rejected
+
+
+def cost_entry(
+    row: CostRow, committee: str, kind: str, mapping: Mapping, source: SourceFile
+) -> data.Transaction:
+    """One programme row as a transaction on its committee's cost account."""
+    meta = source.meta(row.row, row.row_id)
+    for key, value in (
+        ("voucher", row.voucher),
+        ("account_code", row.account),
+        ("responsibility", row.responsibility),
+        ("project", row.project),
+        ("activity", row.activity),
+        ("counterparty", row.counterparty),
+        ("area", mapping.area_of(row.responsibility)),
+        ("period", row.period),
+        ("voucher_date", row.voucher_date),
+    ):
+        if value:
+            meta[key] = value
+    personnel = kind in mapping.personnel and not mapping.copy_personnel_text
+    if personnel or not row.text:
+        narration = (
+            mapping.account_names.get(row.account) or f"{KIND_TEXT[kind]} (konto {row.account})"
+        )
+    else:
+        narration = row.text
+    amount = row.amount
+    postings = [
+        data.Posting(
+            cost_account(mapping.municipality, committee, mapping.programme, kind),
+            Amount(amount, SEK),
+            None,
+            None,
+            None,
+            None,
+        ),
+        data.Posting(
+            cost_counter_account(mapping.municipality), Amount(-amount, SEK), None, None, None, None
+        ),
+    ]
+    return data.Transaction(
+        meta, row.date, "*", None, narration, frozenset(), frozenset(), postings
+    )

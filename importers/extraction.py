@@ -1,0 +1,94 @@
+"""What an importer hands on: entries with their identities, and the file's control figures.
+
+Every importer returns an `Extraction`: the entries built from the file, each
+with its row identity and the amount it adds to the control total, and the
+figures an auditor checks the import by (data rows, programme rows and their
+total per year and committee, rows left out, rows rejected with sheet, row,
+column and reason). Deduplication and writing work on this shape only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+
+from ctc.importers.identity import SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A row that cannot be imported, and why (Swedish)."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    reason: str
+
+    def where(self) -> str:
+        """`blad Utfall, rad 17, kolumn J` for messages."""
+        parts = [f"blad {self.sheet}"]
+        if self.row is not None:
+            parts.append(f"rad {self.row}")
+        if self.column:
+            parts.append(f"kolumn {self.column}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One entry to write, with the identity deduplication goes by."""
+
+    entry: data.Directive
+    row_id: str
+    amount: Decimal
+    """What the entry adds to the file's imported total."""
+    rows: int = 1
+    """How many source rows the entry stands for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything an importer read from one file."""
+
+    kind: str
+    source: SourceFile
+    account: str
+    """The account the file is archived under (beangulp's `account`)."""
+    date: datetime.date
+    """The file's date for its archive name (beangulp's `date`)."""
+    items: tuple[Item, ...]
+    rows: int
+    """Data rows (title, header, blank and sum rows are not data rows)."""
+    programme_rows: int
+    programme_total: Decimal
+    by_year_committee: dict[str, Decimal]
+    """`"2021|AoS"` -> the programme rows' total, whatever became of them."""
+    not_programme: int
+    rejected: tuple[Rejection, ...]
+    notes: tuple[str, ...] = field(default=())
+    """What the importer checked along the way (sum rows), in Swedish."""
+    unchanged: int = 0
+    """Rows that state what the ledger already holds and so add no entry."""
+
+
+class Totals:
+    """Adds amounts per `year|committee`, exactly."""
+
+    __slots__ = ("by_key", "total")
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Decimal] = defaultdict(Decimal)
+        self.total = Decimal(0)
+
+    def add(self, year: int, committee: str, amount: Decimal) -> None:
+        """Count `amount` for a committee's year."""
+        self.by_key[f"{year}|{committee}"] += amount
+        self.total += amount
+
+    def figures(self) -> dict[str, Decimal]:
+        """The totals in key order."""
+        return dict(sorted(self.by_key.items()))

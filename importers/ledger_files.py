@@ -1,0 +1,177 @@
+"""Where imported entries go in the ledger's files, and writing them all or nothing.
+
+Costs go to `costs/YYYY.beancount` by the year of their date (the ledger's
+`include "costs/*.beancount"` picks new years up), positions to
+`positions.beancount`, växlingar to `transfers.beancount`, kommunbidrag to
+`kommunbidrag.beancount`, and the record of each source file to
+`sources.beancount`. New entries are appended, rendered by the one printer
+(`ctc.writer`). Every file is written atomically; `Changes.rollback` puts back
+what was there before, so a run that fails its check leaves nothing behind.
+
+Undo works on the text: every entry is printed as a first line at column 0
+followed by indented lines, so an entry is removed exactly by dropping the
+block that carries its file's `source_sha256`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beancount.core import data
+
+from ctc.positions import EVENT_ORDER
+from ctc.provenance import SOURCE_SHA256
+from ctc.transfers import ALLOCATION_TAG, TAG
+from ctc.writer import atomic_write, render_entries
+
+SOURCE_FILE_TYPE = "source-file"
+"""The custom directive that records an imported file: name, SHA-256, archive."""
+
+HEADERS = {
+    "positions.beancount": "; Tjänster (roller, inga personer) och deras förändringar.\n",
+    "transfers.beancount": "; Växlingar av kommunbidrag mellan nämnder.\n",
+    "kommunbidrag.beancount": "; Kommunbidrag per nämnd och år (KF:s budget, före växlingar).\n",
+    "sources.beancount": "; Inlästa källfiler: namn, SHA-256 och arkivets plats (ctc import).\n",
+}
+
+
+def target_of(entry: data.Directive) -> str:
+    """The ledger file, relative to the main file's folder, that holds an imported entry."""
+    if isinstance(entry, data.Custom):
+        if entry.type in EVENT_ORDER:
+            return "positions.beancount"
+        if entry.type == SOURCE_FILE_TYPE:
+            return "sources.beancount"
+    if isinstance(entry, data.Transaction):
+        if TAG in entry.tags:
+            return "transfers.beancount"
+        if ALLOCATION_TAG in entry.tags:
+            return "kommunbidrag.beancount"
+    return f"costs/{entry.date.year}.beancount"
+
+
+def header_of(relative: str) -> str:
+    """The comment a new ledger file starts with."""
+    if relative.startswith("costs/"):
+        return f"; Bokförda kostnader {Path(relative).stem}, inlästa med ctc import.\n"
+    return HEADERS.get(relative, "; Inläst med ctc import.\n")
+
+
+@dataclass
+class Changes:
+    """Planned file contents, written together and undone together."""
+
+    root: Path
+    texts: dict[Path, tuple[str | None, str]] = field(default_factory=dict)
+    """Path -> (text before or None for a new file, text after)."""
+    copies: dict[Path, Path] = field(default_factory=dict)
+    """Archive path -> the source file copied there."""
+    removals: list[Path] = field(default_factory=list)
+    """Archive files to delete once the change holds."""
+
+    def current(self, path: Path) -> str | None:
+        """The text a file will have, as planned so far (None: it does not exist)."""
+        if path in self.texts:
+            return self.texts[path][1]
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def set_text(self, path: Path, text: str) -> None:
+        """Plan a file's new text."""
+        before = (
+            self.texts[path][0]
+            if path in self.texts
+            else (path.read_text(encoding="utf-8") if path.exists() else None)
+        )
+        self.texts[path] = (before, text)
+
+    def append(self, relative: str, entries: list[data.Directive]) -> None:
+        """Plan appending entries to a ledger file, creating it with its header if new."""
+        path = self.root / relative
+        text = self.current(path)
+        if text is None:
+            text = header_of(relative)
+        elif text and not text.endswith("\n"):
+            text += "\n"
+        self.set_text(path, text + "\n" + render_entries(entries))
+
+    def paths(self) -> list[Path]:
+        """Every file the change writes or removes."""
+        return [*self.texts, *self.copies, *self.removals]
+
+    def apply(self) -> None:
+        """Write every planned file atomically and copy the archives."""
+        for path, (_, text) in self.texts.items():
+            atomic_write(path, text)
+        for target, source in self.copies.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(source, temporary)
+            temporary.replace(target)
+
+    def rollback(self) -> None:
+        """Put back every file as it was before `apply`."""
+        for path, (before, _) in self.texts.items():
+            if before is None:
+                path.unlink(missing_ok=True)
+                self._prune(path.parent)
+            else:
+                atomic_write(path, before)
+        for target in self.copies:
+            target.unlink(missing_ok=True)
+            self._prune(target.parent)
+
+    def _prune(self, folder: Path) -> None:
+        """Remove folders an aborted change created and left empty, up to the ledger's folder."""
+        while folder != self.root and folder.is_relative_to(self.root) and folder.is_dir():
+            if any(folder.iterdir()):
+                return
+            folder.rmdir()
+            folder = folder.parent
+
+    def finish(self) -> None:
+        """Delete the archives an undo removed, once the ledger has passed its check."""
+        for path in self.removals:
+            path.unlink(missing_ok=True)
+            self._prune(path.parent)
+
+
+def group_by_target(entries: Iterable[data.Directive]) -> dict[str, list[data.Directive]]:
+    """Entries per ledger file, in the order given."""
+    grouped: dict[str, list[data.Directive]] = {}
+    for entry in entries:
+        grouped.setdefault(target_of(entry), []).append(entry)
+    return grouped
+
+
+def remove_source(text: str, sha256: str) -> tuple[str, int]:
+    """`text` without the entries that carry `source_sha256` `sha256`; and how many went."""
+    marker = f'{SOURCE_SHA256}: "{sha256}"'
+    lines = text.splitlines(keepends=True)
+    kept: list[str] = []
+    removed = 0
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line[:1] in ("", " ", "\t", "\n", ";", "\r") or line.startswith(
+            ("option", "plugin", "include")
+        ):
+            kept.append(line)
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end][:1] in (" ", "\t") and lines[end].strip():
+            end += 1
+        block = lines[index:end]
+        if any(marker in part for part in block):
+            removed += 1
+            if end < len(lines) and not lines[end].strip():
+                end += 1
+            elif kept and not kept[-1].strip():
+                kept.pop()
+        else:
+            kept.extend(block)
+        index = end
+    return "".join(kept), removed

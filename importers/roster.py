@@ -1,0 +1,268 @@
+"""The positions roster: HR's list of positions and their changes -> position entries.
+
+Each row states a position's situation from a date: committee, role, area,
+responsibility code, FTE, monthly salary, and the decision behind the change.
+Rows are read per position in date order and compared with the state before
+(the previous row of the file, else the ledger's own history):
+
+- a position the ledger does not know yet is opened (`position`);
+- a row with another committee is a move (`position-move`), which must cite a
+  decision: in the row, or given with `ctc import --decision ID`;
+- a row with other values is a change (`position-change`) of just those values;
+- a row whose "to" date is not followed by a next row ends the position
+  (`position-end`).
+
+A position is a role, never a person: the roster's names, if any, are not read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.parser.grammar import ValueType
+
+from ctc.accounts import cost_counter_account
+from ctc.importers.base import WorkbookImporter
+from ctc.importers.context import LedgerContext
+from ctc.importers.extraction import Extraction, Item, Rejection
+from ctc.importers.identity import Occurrences, SourceFile, fingerprint
+from ctc.importers.layout import Column, Kind, Located
+from ctc.importers.rows import Row, RowError, data_rows, rejection
+from ctc.positions import CHANGE, END, MOVE, POSITION
+
+TJANSTER = Kind(
+    name="tjanster",
+    label="Tjänsteförteckningen",
+    columns=(
+        Column("position", ("Tjänst", "Tjänst-id", "Tjänstens id", "Position", "Position id")),
+        Column("role", ("Roll", "Befattning", "Role")),
+        Column("committee", ("Nämnd", "Committee")),
+        Column("area", ("Område", "Area")),
+        Column("unit", ("Ansvar", "Resp", "Kostnadsställe", "Unit")),
+        Column("fte", ("Tjänstgöringsgrad", "Sysselsättningsgrad", "Omfattning", "FTE")),
+        Column("salary", ("Månadslön", "Lön", "Monthly salary", "Salary")),
+        Column("start", ("Från", "Fr.o.m.", "From", "Giltig från", "Startdatum")),
+        Column("end", ("Till", "T.o.m.", "To", "Giltig till", "Slutdatum")),
+        Column("decision", ("Beslut", "Beslut-id", "Decision")),
+        Column("note", ("Anteckning", "Kommentar", "Note")),
+        Column("municipality", ("Kommun", "Municipality")),
+    ),
+    required=(("position",), ("committee",), ("start",)),
+)
+
+STATE_FIELDS = ("committee", "role", "area", "unit", "fte", "monthly_salary")
+
+
+def _state(row: Row, context: LedgerContext, municipality: str) -> dict[str, Any]:
+    """A roster row's stated values (None where the row leaves a value blank)."""
+    given = row.text("committee", required=True, what="nämnden") or ""
+    committee = context.committee(municipality, given)
+    if committee is None:
+        raise RowError("committee", f"nämnden {given!r} finns inte i huvudbokens register")
+    salary = row.amount("salary", what="månadslönen")
+    fte = row.fte("fte")
+    if fte is not None and not (0 < fte <= 1):
+        raise RowError("fte", f"tjänstgöringsgraden ska vara större än 0 och högst 1, inte {fte}")
+    return {
+        "committee": committee,
+        "role": row.text("role"),
+        "area": row.text("area"),
+        "unit": row.code("unit"),
+        "fte": fte,
+        "monthly_salary": salary,
+    }
+
+
+def _custom(
+    type_: str, day: datetime.date, ident: str, meta: dict[str, Any], values: dict[str, Any]
+) -> data.Custom:
+    for key, value in values.items():
+        if value is None:
+            continue
+        meta[key] = Amount(value, "SEK") if key == "monthly_salary" else value
+    return data.Custom(meta, day, type_, [ValueType(ident, str)])
+
+
+class RosterImporter(WorkbookImporter):
+    """HR's positions roster -> position, position-change, position-move and position-end."""
+
+    kind = TJANSTER
+
+    def archive_account(self) -> str:
+        """Rosters are archived beside the payroll they explain (the settlement account)."""
+        return cost_counter_account(self.mapping.municipality)
+
+    def read(self, path: Path, existing: data.Entries, located: Located) -> Extraction:
+        """Read every row, then turn each position's rows into entries in date order."""
+        context = LedgerContext.of(existing)
+        source = self.source(path, located)
+        rejected: list[Rejection] = []
+        by_position: dict[str, list[tuple[Row, datetime.date, datetime.date | None]]] = defaultdict(
+            list
+        )
+        count = 0
+        for row in data_rows(located):
+            count += 1
+            try:
+                ident = row.code("position", required=True, what="tjänstens id") or ""
+                start = row.date("start", required=True, what="från-datumet")
+                end = row.date("end")
+                if start is None:
+                    raise RowError("start", "från-datumet saknas")
+                if end is not None and end < start:
+                    raise RowError("end", f"till-datumet {end} ligger före från-datumet {start}")
+            except RowError as problem:
+                rejected.append(rejection(located, row, problem))
+                continue
+            by_position[ident].append((row, start, end))
+        items: list[Item] = []
+        occurrences = Occurrences()
+        unchanged = 0
+        for ident, rows in by_position.items():
+            rows.sort(key=lambda r: (r[1], r[0].number))
+            position_items, same = self._position_items(
+                ident, rows, context, source, located, occurrences, rejected
+            )
+            items += position_items
+            unchanged += same
+        items.sort(key=lambda i: (i.entry.date, i.entry.type != POSITION, ident_of(i.entry)))
+        last = max((i.entry.date for i in items), default=datetime.date(1970, 1, 1))
+        return Extraction(
+            kind=self.kind.name,
+            source=source,
+            account=self.archive_account(),
+            date=last,
+            items=tuple(items),
+            rows=count,
+            programme_rows=count,
+            programme_total=Decimal(0),
+            by_year_committee={},
+            not_programme=0,
+            rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
+            unchanged=unchanged,
+        )
+
+    def _position_items(
+        self,
+        ident: str,
+        rows: list[tuple[Row, datetime.date, datetime.date | None]],
+        context: LedgerContext,
+        source: SourceFile,
+        located: Located,
+        occurrences: Occurrences,
+        rejected: list[Rejection],
+    ) -> tuple[list[Item], int]:
+        """A position's entries in date order, and how many rows stated nothing new."""
+        items: list[Item] = []
+        unchanged = 0
+        spell = context.spell(ident, rows[0][1])
+        before: dict[str, Any] | None = (
+            {key: getattr(spell, key) for key in STATE_FIELDS} if spell else None
+        )
+        for index, (row, start, end) in enumerate(rows):
+            try:
+                municipality = row.text("municipality") or self.mapping.municipality
+                state = _state(row, context, municipality)
+                decision = self._decision(row, context)
+                note = row.text("note")
+            except RowError as problem:
+                rejected.append(rejection(located, row, problem))
+                continue
+            row_id = occurrences.row_id(
+                fingerprint(
+                    (
+                        ident,
+                        municipality,
+                        str(start),
+                        str(end or ""),
+                        decision or "",
+                        note or "",
+                        *(str(state[key] or "") for key in STATE_FIELDS),
+                    )
+                )
+            )
+            meta = source.meta(row.number, row_id)
+            try:
+                entry = self._event(ident, start, before, state, decision, note, municipality, meta)
+            except RowError as problem:
+                rejected.append(rejection(located, row, problem))
+                continue
+            if entry is not None:
+                items.append(Item(entry, row_id, Decimal(0)))
+            else:
+                unchanged += 1
+            before = {k: state[k] if state[k] is not None else (before or {}).get(k) for k in state}
+            following = rows[index + 1][1] if index + 1 < len(rows) else None
+            if end is not None and following != end + datetime.timedelta(days=1):
+                end_id = f"{row_id}-end"
+                end_meta = source.meta(row.number, end_id)
+                values = {"decision": decision} if decision else {}
+                end_entry = _custom(END, end, ident, end_meta, values)
+                items.append(Item(end_entry, end_id, Decimal(0), rows=0))
+        return items, unchanged
+
+    def _decision(self, row: Row, context: LedgerContext) -> str | None:
+        decision = row.code("decision") or None
+        if decision is not None and decision not in context.decisions:
+            raise RowError("decision", f"beslutet {decision} finns inte i beslutsregistret")
+        return decision
+
+    def _event(
+        self,
+        ident: str,
+        start: datetime.date,
+        before: dict[str, Any] | None,
+        state: dict[str, Any],
+        decision: str | None,
+        note: str | None,
+        municipality: str,
+        meta: dict[str, Any],
+    ) -> data.Custom | None:
+        """The entry one roster row stands for, compared with the state before it."""
+        if before is None:
+            missing = [
+                what
+                for key, what in (("role", "roll"), ("fte", "tjänstgöringsgrad"))
+                if state[key] is None
+            ]
+            if state["monthly_salary"] is None:
+                missing.append("månadslön")
+            if missing:
+                raise RowError(None, f"tjänsten {ident} är ny och behöver {', '.join(missing)}")
+            values = {"municipality": municipality, **state, "decision": decision}
+            return _custom(POSITION, start, ident, meta, values)
+        changed = {
+            key: value
+            for key, value in state.items()
+            if key != "committee" and value is not None and value != before.get(key)
+        }
+        if state["committee"] != before["committee"]:
+            decision = decision or self.decision
+            if decision is None:
+                raise RowError(
+                    "decision",
+                    f"flytten av {ident} från {before['committee']} till {state['committee']} "
+                    "saknar beslut; ange det i kolumnen Beslut eller med --decision",
+                )
+            values = {
+                "from_committee": before["committee"],
+                "to_committee": state["committee"],
+                **changed,
+                "decision": decision,
+                "note": note,
+            }
+            return _custom(MOVE, start, ident, meta, values)
+        if not changed and not note:
+            return None
+        return _custom(CHANGE, start, ident, meta, {**changed, "note": note, "decision": decision})
+
+
+def ident_of(entry: data.Directive) -> str:
+    """The position id of a position directive."""
+    return str(entry.values[0].value) if isinstance(entry, data.Custom) and entry.values else ""

@@ -1,0 +1,317 @@
+"""`ctc import` as library functions: import files into a ledger, or undo an import.
+
+The four steps stay apart: each importer parses its sheet and maps rows to
+entries (`read`), `deduplicate` drops what the ledger already holds by exact
+row identity, and `Changes` writes the rest into the right files. Around them
+this module keeps the guarantees: a lock keeps two imports apart; a file with
+any rejected row fails the whole run and nothing is written; everything is
+written atomically, the ledger is loaded again with every check, and if it
+does not pass, every file is put back as it was.
+
+The functions neither print nor exit: they return an `ImportSummary` or raise
+`UserError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from ctc.errors import UserError
+from ctc.importers.base import known_row_ids, locate_file
+from ctc.importers.extraction import Extraction, Item
+from ctc.importers.identity import file_sha256
+from ctc.importers.ledger_files import SOURCE_FILE_TYPE, Changes, group_by_target, remove_source
+from ctc.importers.lock import ledger_lock
+from ctc.importers.registry import importer_for
+from ctc.importers.summary import FileSummary, ImportSummary, UndoSummary
+from ctc.ledger import Ledger, format_error, load_ledger, resolve_ledger_path
+from ctc.mapping import Mapping, load_mapping
+from ctc.provenance import SOURCE_FILE, SOURCE_SHA256
+from ctc.registers import customs
+
+DOCUMENTS = "documents"
+"""The folder beside the main ledger file where source files are archived (git-ignored)."""
+ARCHIVE_NAME = "{date:%Y-%m-%d}.{name}"
+"""beangulp's archive file name: the file's date, a dot, its name."""
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def mapping_for(ledger: Ledger, config: Path | None) -> Mapping:
+    """The mapping an import uses: `--config`, else the ledger's `mapping` option, else mapping.toml."""
+    if config is not None:
+        return load_mapping(config)
+    if ledger.options.mapping:
+        return load_mapping(Path(ledger.options.mapping))
+    return load_mapping(ledger.path.parent / "mapping.toml")
+
+
+def deduplicate(items: Iterable[Item], known: set[str]) -> tuple[list[Item], int]:
+    """The items whose row identity is new (recorded in `known`), and how many rows were not."""
+    new: list[Item] = []
+    duplicates = 0
+    for item in items:
+        if item.row_id in known:
+            duplicates += item.rows
+        else:
+            known.add(item.row_id)
+            new.append(item)
+    return new, duplicates
+
+
+def source_records(entries: Iterable[data.Directive]) -> dict[str, data.Custom]:
+    """SHA-256 -> the `source-file` record of every file imported into the ledger."""
+    return {
+        str(entry.meta.get(SOURCE_SHA256)): entry
+        for entry in customs(entries, SOURCE_FILE_TYPE)
+        if entry.meta.get(SOURCE_SHA256)
+    }
+
+
+def missing_archives(ledger: Ledger) -> list[str]:
+    """A warning for each imported file whose archived copy is not present (a fresh clone)."""
+    root = ledger.path.parent
+    warnings = []
+    for record in source_records(ledger.entries).values():
+        archive = record.meta.get("archive")
+        if archive and not (root / str(archive)).is_file():
+            warnings.append(
+                f"varning: arkivet för {record.meta.get(SOURCE_FILE)} saknas ({archive}); "
+                "huvudboken har filens SHA-256."
+            )
+    return warnings
+
+
+def _summary(extraction: Extraction, new: list[Item], duplicates: int) -> FileSummary:
+    return FileSummary(
+        file=extraction.source.name,
+        kind=extraction.kind,
+        sheet=extraction.source.sheet,
+        rows=extraction.rows,
+        programme_rows=extraction.programme_rows,
+        programme_total=extraction.programme_total,
+        by_year_committee=extraction.by_year_committee,
+        imported=sum(item.rows for item in new),
+        duplicates=duplicates + extraction.unchanged,
+        not_programme=extraction.not_programme,
+        rejected=extraction.rejected,
+        total_imported=sum((item.amount for item in new), Decimal(0)),
+        notes=extraction.notes,
+    )
+
+
+def _check_accounts(ledger: Ledger, extraction: Extraction, items: list[Item]) -> None:
+    opened = {entry.account for entry in ledger.entries if isinstance(entry, data.Open)}
+    for item in items:
+        for posting in getattr(item.entry, "postings", ()):
+            if posting.account not in opened:
+                raise UserError(
+                    f"{extraction.source.name}: kontot {posting.account} är inte öppnat i "
+                    f"huvudboken {ledger.path}; lägg till ett open-direktiv för det."
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class _Staged:
+    extraction: Extraction
+    new: list[Item]
+    duplicates: int
+
+
+def run_import(
+    paths: Sequence[Path],
+    ledger_path: Path | None = None,
+    config: Path | None = None,
+    dry_run: bool = False,
+    decision: str | None = None,
+    kept_at: dict[Path, str] | None = None,
+) -> ImportSummary:
+    """Import `paths` into the ledger; see the module docstring.
+
+    `kept_at` names source files that are already kept where the ledger can
+    find them (the example's committed workbooks): for those, the given path
+    (relative to the ledger's folder) is recorded instead of a copy under
+    `documents/`.
+    """
+    path = resolve_ledger_path(ledger_path)
+    lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
+    with lock:
+        ledger = load_ledger(path)
+        if ledger.errors:
+            raise UserError(
+                f"Huvudboken {path} har {len(ledger.errors)} fel; rätta dem (ctc check) före importen."
+            )
+        mapping = mapping_for(ledger, config)
+        if decision is not None and decision not in {
+            str(e.values[0].value) for e in customs(ledger.entries, "decision") if e.values
+        }:
+            raise UserError(f"Beslutet {decision} (--decision) finns inte i beslutsregistret.")
+        known = known_row_ids(ledger.entries)
+        existing = list(ledger.entries)
+        staged: list[_Staged] = []
+        for source in paths:
+            located = locate_file(source)
+            extraction = importer_for(located.kind, mapping, decision).read(
+                source, existing, located
+            )
+            new, duplicates = deduplicate(extraction.items, known)
+            if not extraction.rejected:
+                _check_accounts(ledger, extraction, new)
+            existing += [item.entry for item in new]
+            staged.append(_Staged(extraction, new, duplicates))
+        failed = any(stage.extraction.rejected for stage in staged)
+        files = tuple(
+            _summary(stage.extraction, [] if failed else stage.new, stage.duplicates)
+            for stage in staged
+        )
+        if dry_run or failed:
+            return ImportSummary(files, (), dry_run)
+        changes = _plan(ledger, staged, kept_at or {})
+        written = _commit(path, changes)
+        warnings = tuple(missing_archives(load_ledger(path))) if written else ()
+        return ImportSummary(files, written, dry_run, warnings)
+
+
+def _plan(ledger: Ledger, staged: list[_Staged], kept_at: dict[Path, str]) -> Changes:
+    """The file changes of an import: entries by target file, source records and archives."""
+    root = ledger.path.parent
+    changes = Changes(root)
+    recorded = set(source_records(ledger.entries))
+    entries: list[data.Directive] = []
+    for stage in staged:
+        extraction = stage.extraction
+        entries += [item.entry for item in stage.new]
+        sha = extraction.source.sha256
+        if sha in recorded:
+            continue
+        recorded.add(sha)
+        kept = kept_at.get(extraction.source.path)
+        if kept is None:
+            archive = _archive_path(root, extraction)
+            if not archive.exists():
+                changes.copies[archive] = extraction.source.path
+            kept = archive.relative_to(root).as_posix()
+        entries.append(_source_record(extraction, kept))
+    for relative, group in group_by_target(entries).items():
+        changes.append(relative, group)
+    return changes
+
+
+def _archive_path(root: Path, extraction: Extraction) -> Path:
+    """Where a source file is archived: beangulp's layout under the ledger's documents folder."""
+    folder = root / DOCUMENTS / Path(*extraction.account.split(":"))
+    target = folder / ARCHIVE_NAME.format(date=extraction.date, name=extraction.source.name)
+    if target.exists() and file_sha256(target) != extraction.source.sha256:
+        stem, suffix = extraction.source.path.stem, extraction.source.path.suffix
+        name = f"{stem}-{extraction.source.sha256[:8]}{suffix}"
+        target = folder / ARCHIVE_NAME.format(date=extraction.date, name=name)
+    return target
+
+
+def _source_record(extraction: Extraction, archive: str) -> data.Custom:
+    """The `source-file` record of an imported file: what it was and where it is kept."""
+    meta = extraction.source.meta(None, None)
+    meta.update(
+        kind=extraction.kind,
+        account=extraction.account,
+        archive=archive,
+        rows=Decimal(extraction.rows),
+        programme_rows=Decimal(extraction.programme_rows),
+        programme_total=extraction.programme_total,
+    )
+    return data.Custom(
+        meta, extraction.date, SOURCE_FILE_TYPE, [ValueType(extraction.source.name, str)]
+    )
+
+
+def _commit(path: Path, changes: Changes) -> tuple[str, ...]:
+    """Apply the changes, load the ledger with every check, and put everything back if it fails."""
+    if not changes.texts and not changes.copies:
+        return ()
+    changes.apply()
+    try:
+        after = load_ledger(path)
+        problem = _problem_after(after, changes)
+    except BaseException:
+        changes.rollback()
+        raise
+    if problem is not None:
+        changes.rollback()
+        raise UserError(problem)
+    changes.finish()
+    return tuple(str(p) for p in changes.paths())
+
+
+def _problem_after(after: Ledger, changes: Changes) -> str | None:
+    if after.errors:
+        return (
+            f"Efter ändringen skulle huvudboken ha {len(after.errors)} fel, inget skrevs; "
+            f"först: {format_error(after.errors[0])}"
+        )
+    included = {Path(name).resolve() for name in after.options_map.get("include", [])}
+    for written in changes.texts:
+        if written.suffix == ".beancount" and written.resolve() not in included:
+            relative = written.relative_to(after.path.parent).as_posix()
+            return (
+                f"{relative} ingår inte i huvudboken {after.path}, inget skrevs; skapa "
+                f'{relative} (en tom fil räcker) och lägg till include "{relative}" i huvudboken.'
+            )
+    return None
+
+
+def run_undo(target: str, ledger_path: Path | None = None, dry_run: bool = False) -> UndoSummary:
+    """Remove exactly what the import of a file added; the file given by path, name or SHA-256.
+
+    With `dry_run`, only count what would go.
+    """
+    path = resolve_ledger_path(ledger_path)
+    lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
+    with lock:
+        ledger = load_ledger(path)
+        records = source_records(ledger.entries)
+        sha = _sha_of(target, records)
+        record = records.get(sha)
+        name = str(record.meta.get(SOURCE_FILE)) if record else Path(target).name
+        changes = Changes(path.parent)
+        removed = 0
+        root = path.parent.resolve()
+        for filename in ledger.options_map.get("include", []):
+            file = Path(filename)
+            if not file.resolve().is_relative_to(root) or not file.is_file():
+                continue
+            text, count = remove_source(file.read_text(encoding="utf-8"), sha)
+            if count:
+                changes.set_text(file, text)
+                removed += count
+        if not removed:
+            raise UserError(
+                f"{name} har inte lästs in i huvudboken {path} (ingen post har dess SHA-256)."
+            )
+        archive = record.meta.get("archive") if record else None
+        if archive and str(archive).startswith(f"{DOCUMENTS}/"):
+            changes.removals.append(path.parent / str(archive))
+        written = () if dry_run else _commit(path, changes)
+        return UndoSummary(name, sha, removed - (1 if record else 0), written)
+
+
+def _sha_of(target: str, records: dict[str, data.Custom]) -> str:
+    candidate = Path(target)
+    if candidate.is_file():
+        return file_sha256(candidate)
+    if SHA256_RE.match(target):
+        return target
+    matches = [sha for sha, r in records.items() if r.meta.get(SOURCE_FILE) == candidate.name]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise UserError(
+            f"Flera inlästa filer heter {candidate.name}; ange filen själv eller dess SHA-256."
+        )
+    raise UserError(f"Filen {target} finns inte, och ingen inläst fil heter så.")

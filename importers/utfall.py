@@ -1,0 +1,303 @@
+"""The finance-system export ("utfall", one row per booked line): reading its rows.
+
+`parse_export` walks the data sheet below its header once, in a tight loop,
+and sorts every row into one of: not a data row (blank; a title, which has
+neither account nor amount; a repeated header; a sum row), rejected (with column and reason), not the programme
+(counted and left out), or a programme row (`CostRow`). Every data row has its
+date or period and its amount parsed, whether it is the programme's or not.
+Sum rows ("Summa", "Totalt", "Total") are checked against the rows they sum:
+those since the previous sum row, or all rows above.
+
+Turning programme rows into entries is `ctc.importers.booking`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ctc.importers.cells import (
+    CellError,
+    is_blank,
+    parse_amount,
+    parse_code,
+    parse_date,
+    parse_period,
+    parse_text,
+    period_end,
+)
+from ctc.importers.extraction import Rejection
+from ctc.importers.identity import Occurrences, fingerprint
+from ctc.importers.layout import Column, Kind, Located, normalise
+from ctc.mapping import Mapping
+from ctc.numbers import format_number
+
+UTFALL = Kind(
+    name="utfall",
+    label="Utfallsexporten",
+    columns=(
+        Column(
+            "date",
+            (
+                "Datum",
+                "Bokföringsdatum",
+                "Ver.datum",
+                "Verifikationsdatum",
+                "Date",
+                "Transaktionsdatum",
+                "Bokf.datum",
+                "Posting date",
+            ),
+        ),
+        Column("period", ("Period", "Bokföringsperiod", "Accounting period")),
+        Column("account", ("Konto", "Account", "Kontonr", "Kontonummer", "Account no")),
+        Column(
+            "responsibility",
+            ("Ansvar", "Resp", "Responsibility", "Kostnadsställe", "Ansvarskod", "Cost centre"),
+        ),
+        Column("project", ("Projekt", "Project", "Projektkod")),
+        Column("activity", ("Aktivitet", "Verksamhet", "Activity")),
+        Column("counterparty", ("Motpart", "Counterparty")),
+        Column("amount", ("Belopp", "Utfall", "Amount", "Belopp SEK", "Belopp kr")),
+        Column("text", ("Text", "Beskrivning", "Description", "Verifikationstext")),
+        Column(
+            "voucher",
+            ("Ver.nr", "Verifikation", "Verifikationsnummer", "TransNo", "Voucher", "Voucher no"),
+        ),
+    ),
+    required=(("date", "period"), ("account",), ("responsibility",), ("amount",)),
+)
+
+SUM_WORDS = ("summa", "totalt", "total")
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    """One programme row of an export, read exactly."""
+
+    row: int
+    date: datetime.date
+    """The booking date: the row's date, or the last day of its period."""
+    period: str | None
+    """The period as written (YYYYMM, 13 for the closing period), when the export has one."""
+    voucher_date: datetime.date | None
+    """The row's own date when the period decided another booking date."""
+    account: str
+    responsibility: str
+    project: str
+    activity: str
+    counterparty: str
+    amount: Decimal
+    text: str
+    voucher: str
+    row_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedExport:
+    """All rows of an export's data sheet, sorted."""
+
+    sheet: str
+    rows: int
+    programme: tuple[CostRow, ...]
+    not_programme: int
+    rejected: tuple[Rejection, ...]
+    notes: tuple[str, ...]
+    last_date: datetime.date | None
+    """The latest booking date of any data row (the file's archive date)."""
+
+
+def _is_sum_label(cells: list) -> bool:
+    for cell in cells:
+        if isinstance(cell, str) and cell.strip():
+            return normalise(cell).startswith(SUM_WORDS)
+    return False
+
+
+class _SumCheck:
+    """Checks sum rows against the data rows above them.
+
+    The loop keeps one running total of every data row; a sum row must equal
+    that total, or the part of it since the previous sum row.
+    """
+
+    __slots__ = ("broken", "checked", "mark")
+
+    def __init__(self) -> None:
+        self.mark = Decimal(0)
+        self.broken = False
+        self.checked = 0
+
+    def check(self, stated: Decimal, total: Decimal) -> str | None:
+        """None if `stated` sums the block above or everything above; else the reason."""
+        block, self.mark = total - self.mark, total
+        if self.broken or stated in (block, total):
+            self.checked += 1
+            return None
+        return (
+            f"summaraden säger {format_number(stated, 2)} men raderna ovanför summerar till "
+            f"{format_number(total, 2)}"
+            + (f" (sedan förra summaraden {format_number(block, 2)})" if block != total else "")
+        )
+
+
+def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
+    """Sort every row of an export's data sheet; see the module docstring."""
+    header = located.header
+    fields = header.fields
+    i_date = fields.get("date")
+    i_period = fields.get("period")
+    i_account = fields["account"]
+    i_resp = fields["responsibility"]
+    i_amount = fields["amount"]
+    i_project = fields.get("project")
+    i_activity = fields.get("activity")
+    i_counter = fields.get("counterparty")
+    i_text = fields.get("text")
+    i_voucher = fields.get("voucher")
+    width = max(fields.values()) + 1
+    amount_words = frozenset(normalise(w) for w in located.kind.column("amount").words)
+    projects, activities = mapping.projects, mapping.activities
+    sheet = located.sheet
+    letter = header.letter
+
+    rejected: list[Rejection] = []
+    programme: list[CostRow] = []
+    occurrences = Occurrences()
+    sums = _SumCheck()
+    data_rows = not_programme = 0
+    last_date = None
+    number = header.row
+    blank = ""
+
+    running = Decimal(0)
+    fast_dates = i_period is None and i_date is not None
+    date_type = datetime.date
+
+    for cells in located.rows:
+        number += 1
+        if len(cells) < width:
+            cells = [*cells, *([blank] * (width - len(cells)))]
+        cell = cells[i_amount]
+        account_cell = cells[i_account]
+        if (cell == blank or is_blank(cell)) and is_blank(account_cell):
+            continue  # blank, or a title: no account and no amount, so no booking
+        if (account_cell == blank or is_blank(account_cell)) and _is_sum_label(cells):
+            if not is_blank(cell):
+                try:
+                    problem = sums.check(parse_amount(cell), running)
+                except CellError as error:
+                    problem = f"summaradens belopp: {error}"
+                if problem:
+                    rejected.append(Rejection(sheet, number, letter("amount"), problem))
+            continue
+        if cell.__class__ is str and cell[:1].isalpha() and normalise(cell) in amount_words:
+            continue  # the header repeated (an export printed page by page)
+        data_rows += 1
+        day = cells[i_date] if fast_dates else None
+        if day.__class__ is date_type:
+            period = voucher_date = None
+        else:
+            try:
+                day, period, voucher_date = _when(cells, i_date, i_period)
+            except _WhenError as problem:
+                rejected.append(Rejection(sheet, number, letter(problem.field), str(problem)))
+                sums.broken = True
+                continue
+        try:
+            amount = parse_amount(cell)
+        except CellError as error:
+            rejected.append(Rejection(sheet, number, letter("amount"), str(error)))
+            sums.broken = True
+            continue
+        running += amount
+        if last_date is None or day > last_date:
+            last_date = day
+        project = _code(cells[i_project]) if i_project is not None else blank
+        activity = _code(cells[i_activity]) if i_activity is not None else blank
+        if project not in projects and activity not in activities:
+            not_programme += 1
+            continue
+        account = parse_code(cells[i_account])
+        responsibility = parse_code(cells[i_resp])
+        counterparty = parse_code(cells[i_counter]) if i_counter is not None else blank
+        text = parse_text(cells[i_text]) if i_text is not None else blank
+        voucher = parse_code(cells[i_voucher]) if i_voucher is not None else blank
+        identity = fingerprint(
+            (
+                (voucher_date or day).isoformat() if i_date is not None else blank,
+                period or blank,
+                account,
+                responsibility,
+                project,
+                activity,
+                counterparty,
+                str(amount),
+                voucher,
+                text,
+            )
+        )
+        programme.append(
+            CostRow(
+                number,
+                day,
+                period,
+                voucher_date,
+                account,
+                responsibility,
+                project,
+                activity,
+                counterparty,
+                amount,
+                text,
+                voucher,
+                occurrences.row_id(identity),
+            )
+        )
+    notes = (f"{sums.checked} summarad(er) stämmer med raderna ovanför.",) if sums.checked else ()
+    return ParsedExport(
+        sheet, data_rows, tuple(programme), not_programme, tuple(rejected), notes, last_date
+    )
+
+
+def _code(value: object) -> str:
+    """A code cell; text (the usual case) is only stripped."""
+    return value.strip() if value.__class__ is str else parse_code(value)
+
+
+class _WhenError(ValueError):
+    """A date or period problem, with the field whose column it is in."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _when(
+    cells: list, i_date: int | None, i_period: int | None
+) -> tuple[datetime.date, str | None, datetime.date | None]:
+    """(booking date, period as written, the row's own date if the period moved it).
+
+    A period decides the fiscal year and month; the row's date is kept when it
+    falls elsewhere (period 13 belongs to December). A row with only a period is
+    dated the last day of the period.
+    """
+    day = None
+    if i_date is not None and not is_blank(cells[i_date]):
+        try:
+            day = parse_date(cells[i_date])
+        except CellError as error:
+            raise _WhenError("date", str(error)) from None
+    if i_period is None or is_blank(cells[i_period]):
+        if day is None:
+            raise _WhenError("date" if i_date is not None else "period", "datum och period saknas")
+        return day, None, None
+    try:
+        year, month = parse_period(cells[i_period])
+    except CellError as error:
+        raise _WhenError("period", str(error)) from None
+    period = f"{year}{month:02d}"
+    if day is not None and month <= 12 and (day.year, day.month) == (year, month):
+        return day, period, None
+    return period_end(year, month), period, day
