@@ -2,9 +2,9 @@
 
     python scripts/screenshots.py [--out docs/screenshots]
 
-Starts `ctc serve` on the bundled example on a free port, opens every
-extension page linked from Fava's sidebar in headless Chromium (Debian's
-`chromium`, driven by Playwright) and saves one PNG per page.
+Starts `ctc serve` on the bundled example on a free port, opens the
+extension pages linked from Fava's sidebar in headless Chromium (Debian's
+`chromium`, driven by Playwright) and saves the views listed in `SHOTS`.
 """
 
 from __future__ import annotations
@@ -50,28 +50,37 @@ def wait_for(url: str, timeout: float = 20.0) -> None:
     raise TimeoutError(url)
 
 
+SHOTS = (
+    ("CtcDashboard", None, "oversikt.png"),
+    ("CtcDashboard", "#cumulative", "ackumulerat.png"),
+    ("CtcDashboard", "#transfer-KF-2024-09-26-p190", "vaxling-2024.png"),
+    ("CtcDashboard", "#budget", "budgetavvikelse.png"),
+    ("CtcReports", None, "rapporter.png"),
+)
+"""(extension page, section to scroll to or None for the top, file name)."""
+
+
 def shoot(base: str, out: Path) -> list[Path]:
-    """One full-page PNG per extension page."""
+    """One PNG per shot: a page's top, or one panel scrolled into view."""
     from playwright.sync_api import sync_playwright
 
     chromium = os.environ.get("CTC_CHROMIUM") or shutil.which("chromium")
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="sv-SE")
         page.goto(base + "/")
         page.wait_for_load_state("networkidle")
-        links = sorted(
-            set(
-                page.eval_on_selector_all("aside a[href*='/extension/']", "a => a.map(x => x.href)")
-            )
-        )
-        for link in links:
-            page.goto(link)
+        links = page.eval_on_selector_all("aside a[href*='/extension/']", "a => a.map(x => x.href)")
+        pages = {link.rstrip("/").rsplit("/", 1)[-1]: link for link in links}
+        for name, selector, filename in SHOTS:
+            page.goto(pages[name])
             page.wait_for_load_state("networkidle")
-            name = link.rstrip("/").rsplit("/", 1)[-1]
-            path = out / f"{name}.png"
-            page.screenshot(path=str(path), full_page=True)
+            if selector:
+                page.evaluate("s => document.querySelector(s).scrollIntoView()", selector)
+                page.wait_for_timeout(300)
+            path = out / filename
+            page.screenshot(path=str(path))
             written.append(path)
         browser.close()
     return written
