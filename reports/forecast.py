@@ -22,11 +22,10 @@ from beancount.core import data
 
 from ctc.accounts import COST_TYPES
 from ctc.errors import UserError
-from ctc.numbers import csv_amount
 from ctc.registers import parse_committees
 from ctc.reports.frame import CostLine, cost_lines
+from ctc.reports.result import Column, Row, Table
 from ctc.reports.scenario import ScenarioCosts, costs_of
-from ctc.reports.scenario_document import csv_text
 from ctc.scenario import Scenario
 from ctc.scenario_check import load_scenario
 
@@ -181,18 +180,22 @@ def forecast_against_outcome(
     return compare(costs_of(scenario), lines, years, order)
 
 
-def forecast_csv(rows: Sequence[ForecastRow]) -> str:
-    """RFC 4180 CSV, one row per year, committee and cost type; no totals."""
-    cells = (
-        (
-            row.year,
-            row.committee,
-            row.cost_type,
-            csv_amount(row.forecast),
-            csv_amount(row.outcome),
-            csv_amount(row.deviation),
-            "" if row.deviation_percent is None else csv_amount(row.deviation_percent),
+def forecast_records(rows: Sequence[ForecastRow]) -> Table:
+    """The CSV form: one row per year, committee and cost type; no totals."""
+    kinds = ("int", "text", "text", "exact", "exact", "exact", "exact")
+    columns = tuple(Column(key, key, kind) for key, kind in zip(CSV_HEADER, kinds, strict=True))
+    body = tuple(
+        Row(
+            (
+                r.year,
+                r.committee,
+                r.cost_type,
+                r.forecast,
+                r.outcome,
+                r.deviation,
+                r.deviation_percent,
+            )
         )
-        for row in rows
+        for r in rows
     )
-    return csv_text(CSV_HEADER, cells)
+    return Table("records", "records", columns, body)

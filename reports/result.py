@@ -21,7 +21,7 @@ from ctc.numbers import format_number, format_sek
 Cell = str | int | Decimal | datetime.date | None
 """A cell's value: text, a whole number, exact kronor or FTE, a date, or empty."""
 
-Kind = Literal["text", "year", "int", "money", "exact", "fte", "date"]
+Kind = Literal["text", "year", "int", "money", "exact", "fte", "number", "date"]
 """How a column's cells are typed and shown:
 
 - `text`: text from the ledger or the report;
@@ -30,11 +30,12 @@ Kind = Literal["text", "year", "int", "money", "exact", "fte", "date"]
 - `money`: exact kronor shown in the report's unit (kr, tkr, mnkr);
 - `exact`: exact kronor shown to the öre (an audit trail);
 - `fte`: a degree of employment, two decimals;
+- `number`: any other number (a rate, a salary in kr), with the column's `decimals`;
 - `date`: an ISO date.
 """
 
 MONEY_KINDS = frozenset({"money", "exact"})
-NUMBER_KINDS = frozenset({"int", "money", "exact", "fte"})
+NUMBER_KINDS = frozenset({"int", "money", "exact", "fte", "number"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class Column:
     key: str
     title: str
     kind: Kind = "text"
+    decimals: int = 0
+    """Decimals shown for a `number` column."""
 
     @property
     def is_number(self) -> bool:
@@ -109,6 +112,8 @@ class Report:
     unit: str = "tkr"
     """The unit `money` columns are shown in."""
     lang: str = "sv"
+    heading_level: int = 1
+    """The Markdown heading level of the title: 2 for a section of a tjänsteskrivelse."""
 
 
 def stamp(report: Report, moment: datetime.datetime) -> Report:
@@ -135,6 +140,8 @@ def display(value: Cell, column: Column, unit: str) -> str:
         return format_number(Decimal(value), 2)
     if column.kind == "fte" and isinstance(value, Decimal | int):
         return format_number(Decimal(value), 2)
+    if column.kind == "number" and isinstance(value, Decimal | int):
+        return format_number(Decimal(value), column.decimals)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

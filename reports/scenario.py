@@ -25,8 +25,8 @@ from pathlib import Path
 from beancount.core import data
 
 from ctc.accounts import COST_TYPES
-from ctc.numbers import csv_amount, format_number, round_half_away
-from ctc.reports.scenario_document import csv_text
+from ctc.numbers import format_number, round_half_away
+from ctc.reports.result import Column, Row, Table
 from ctc.scenario import (
     PO_RATE,
     PRICE_INDEX,
@@ -295,7 +295,9 @@ def scenario_report(entries: Sequence[data.Directive], path: Path) -> ScenarioRe
     return ScenarioReport(costs, unit_cost_per_area(scenario), sensitivity(scenario))
 
 
-def scenario_csv(rows: Sequence[ScenarioRow]) -> str:
-    """RFC 4180 CSV with the yearly report's header; dot decimal, two decimals, no totals."""
-    cells = ((row.year, row.committee, row.cost_type, csv_amount(row.amount)) for row in rows)
-    return csv_text(CSV_HEADER, cells)
+def scenario_records(rows: Sequence[ScenarioRow]) -> Table:
+    """The CSV form: the yearly report's header, one row per year × committee × cost type."""
+    kinds = ("int", "text", "text", "exact")
+    columns = tuple(Column(key, key, kind) for key, kind in zip(CSV_HEADER, kinds, strict=True))
+    body = tuple(Row((r.year, r.committee, r.cost_type, r.amount)) for r in rows)
+    return Table("records", "records", columns, body)

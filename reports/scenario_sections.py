@@ -19,6 +19,7 @@ from ctc.numbers import format_number, format_sek
 from ctc.reports.draft import NOTE_LABELS
 from ctc.reports.forecast import ForecastResult, ForecastRow
 from ctc.reports.labels import label
+from ctc.reports.result import Provenance
 from ctc.reports.scenario import ScenarioReport, ScenarioRow
 from ctc.reports.scenario_document import Cell, Column, Document, Table, money_columns
 from ctc.scenario import PO_RATE, PRICE_INDEX, SALARY_INCREASE, Scenario
@@ -33,13 +34,12 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def provenance(ledger: Path, scenario: Path) -> tuple[tuple[str, str], ...]:
-    """The files a report was computed from, each with its SHA-256."""
-    return (
-        ("Huvudbok", str(ledger)),
-        ("Huvudbok SHA-256", sha256_of(ledger)),
-        ("Scenariofil", str(scenario)),
-        ("Scenariofil SHA-256", sha256_of(scenario)),
+def provenance(ledger: Path, scenario: Path) -> Provenance:
+    """The files a report was computed from, each with its SHA-256, and the scenario asked for."""
+    return Provenance(
+        ledger=str(ledger),
+        files=((str(ledger), sha256_of(ledger)), (str(scenario), sha256_of(scenario))),
+        filters=(("--scenario", str(scenario)),),
     )
 
 
@@ -286,7 +286,6 @@ def scenario_document(
     unit: str,
     committee_names: Mapping[str, str],
     synthetic: bool,
-    sources: tuple[tuple[str, str], ...] = (),
 ) -> Document:
     """`ctc report scenario` as the "Ekonomiska konsekvenser" section of a tjänsteskrivelse."""
     scenario = report.costs.scenario
@@ -306,7 +305,6 @@ def scenario_document(
         tuple(tables),
         _footnotes(scenario, unit),
         unit,
-        sources,
     )
 
 
@@ -370,7 +368,6 @@ def forecast_document(
     result: ForecastResult,
     unit: str,
     synthetic: bool,
-    sources: tuple[tuple[str, str], ...] = (),
 ) -> Document:
     """`ctc report forecast`: forecast against outcome with the deviation in kronor and per cent."""
     scenario = result.scenario
@@ -402,5 +399,4 @@ def forecast_document(
         (forecast_table(result, unit),),
         footnotes,
         unit,
-        sources,
     )

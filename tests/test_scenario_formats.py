@@ -59,7 +59,7 @@ def test_markdown_reads_as_the_economic_consequences_of_a_tjansteskrivelse(tmp_p
         in lines
     )
     assert re.search(
-        r"^- \[\d+\] Mätt: Malmo 2019–2023, enkät: 1 320 000,00 kr i 3 omgångar", text, re.M
+        r"^\*\[\d+\] Mätt: Malmo 2019–2023, enkät: 1 320 000,00 kr i 3 omgångar", text, re.M
     )
     assert "avrundade en gång till hela tusental kronor" in text
 
@@ -86,21 +86,23 @@ def test_xlsx_has_number_cells_bold_totals_and_its_provenance(tmp_path):
         "Tjänster",
         "Övriga kostnader",
         "Känslighet",
-        "Källa",
+        "Underlag",
     ]
     sheet = book["Kostnad"]
-    assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == ["År", "Nämnd", "Lön", "PO", "Övrigt", "Totalt"]
-    first = sheet[2]
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "År")
+    assert sheet.freeze_panes == f"A{header + 1}"
+    assert [c.value for c in sheet[header]] == ["År", "Nämnd", "Lön", "PO", "Övrigt", "Totalt"]
+    first = sheet[header + 1]
     assert (first[0].value, first[1].value) == ("2026", "SON")
-    assert first[2].data_type == "n" and first[2].value == 829
-    assert first[2].number_format == "#,##0"
+    # Exact kronor in a number cell, shown in tkr by the format's trailing comma.
+    assert first[2].data_type == "n" and first[2].value == 829000
+    assert first[2].number_format == "#,##0,"
     summa = next(row for row in sheet.iter_rows() if row[0].value == "Summa 2026")
-    assert [c.value for c in summa[2:]] == [2143, 874, 545, 3562]
+    assert [c.value for c in summa[2:]] == [2143000, 874000, 545000, 3562000]
     assert all(c.font.bold for c in summa)
-    sources = {row[0].value: row[1].value for row in book["Källa"].iter_rows()}
-    assert sources["Huvudbok SHA-256"] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
-    assert sources["Scenariofil SHA-256"] == hashlib.sha256(PILOT.read_bytes()).hexdigest()
+    files = {row[0].value: row[1].value for row in book["Underlag"].iter_rows() if row[0].value}
+    assert files[str(EXAMPLE)] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
+    assert files[str(PILOT)] == hashlib.sha256(PILOT.read_bytes()).hexdigest()
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_xlsx(tmp_path):

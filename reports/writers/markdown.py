@@ -37,11 +37,12 @@ def write_markdown(report: Report) -> str:
     blocks = []
     if report.notice:
         blocks.append(f"**{report.notice}**\n")
-    blocks.append(f"# {report.title}\n")
+    heading = "#" * report.heading_level
+    blocks.append(f"{heading} {report.title}\n")
     blocks += [f"{line}\n" for line in report.summary]
     for table in report.tables:
         if table.title:
-            blocks.append(f"## {table.title}\n")
+            blocks.append(f"{heading}# {table.title}\n")
         blocks.append(markdown_table(table, report.unit))
         blocks += [f"*{note}*\n" for note in table.notes]
     if report.footnotes:

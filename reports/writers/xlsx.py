@@ -64,6 +64,8 @@ def number_format(column: Column, unit: str) -> str | None:
     """The xlsx number format of a column's cells; None for text."""
     if column.kind == "money":
         return MONEY_FORMATS[unit]
+    if column.kind == "number":
+        return "#,##0." + "0" * column.decimals if column.decimals else "#,##0"
     return NUMBER_FORMATS.get(column.kind)
 
 
