@@ -176,10 +176,12 @@ def served_example(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.picklecache"))
     before = snapshot(target)
     server = FavaServer(target / "main.beancount")
-    server.ready_after = server.wait_ready()
-    server.snapshot_before = before
-    yield server
-    server.stop()
+    try:
+        server.ready_after = server.wait_ready()
+        server.snapshot_before = before
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
