@@ -22,9 +22,10 @@ from beancount.core import data
 
 from ctc.errors import UserError
 from ctc.importers.extraction import Extraction
+from ctc.importers.fastread import read_text_sheets, wants_fast_read
 from ctc.importers.identity import SourceFile, file_sha256
-from ctc.importers.layout import Kind, Located, locate
-from ctc.importers.workbook import open_workbook
+from ctc.importers.layout import Kind, Located, locate, locate_text
+from ctc.importers.workbook import check_workbook, open_workbook
 from ctc.mapping import Mapping
 from ctc.provenance import ROW_ID
 
@@ -38,9 +39,21 @@ def known_row_ids(entries: list[data.Directive]) -> set[str]:
 
 
 def locate_file(path: Path) -> Located:
-    """Open a workbook safely and find its data among every kind `ctc import` knows."""
-    from ctc.importers.registry import KEY_KINDS, KINDS
+    """Open a workbook safely and find its data among every kind `ctc import` knows.
 
+    A big finance-system export is read whole as text and screened column-wise
+    (`ctc.importers.fastread`); everything else, and any workbook whose cell
+    positions the text reading cannot vouch for, is read row by row.
+    """
+    from ctc.importers.registry import KEY_KINDS, KINDS
+    from ctc.importers.utfall import UTFALL
+
+    if wants_fast_read(path, check_workbook(path)):
+        sheets = read_text_sheets(path)
+        if sheets:
+            located = locate_text(path, sheets, KINDS, KEY_KINDS)
+            if located.kind is UTFALL:
+                return located
     return locate(path, open_workbook(path), KINDS, KEY_KINDS)
 
 

@@ -40,14 +40,23 @@ SEK = "SEK"
 
 
 class _Lookup:
-    """The mapping's answers, remembered per code: an export repeats few codes many times."""
+    """The mapping's answers, remembered per code: an export repeats few codes many times.
 
-    __slots__ = ("committees", "kinds", "mapping")
+    A city's general ledger brings tens of thousands of programme rows with a
+    few hundred distinct codes, so every answer that depends on a code alone
+    (committee, area, kind, account names, the narration) is worked out once.
+    """
+
+    __slots__ = ("areas", "committees", "counter", "kinds", "mapping", "narrations", "targets")
 
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
         self.committees: dict[str, str | None] = {}
         self.kinds: dict[str, str | None] = {}
+        self.areas: dict[str, str | None] = {}
+        self.targets: dict[tuple[str, str], str] = {}
+        self.narrations: dict[str, str] = {}
+        self.counter = cost_counter_account(mapping.municipality)
 
     def committee(self, code: str) -> str | None:
         if code not in self.committees:
@@ -58,6 +67,33 @@ class _Lookup:
         if account not in self.kinds:
             self.kinds[account] = self.mapping.kind_of(account)
         return self.kinds[account]
+
+    def area(self, code: str) -> str | None:
+        if code not in self.areas:
+            self.areas[code] = self.mapping.area_of(code)
+        return self.areas[code]
+
+    def target(self, committee: str, kind: str) -> str:
+        """The committee's cost account for a kind of cost."""
+        key = (committee, kind)
+        if key not in self.targets:
+            mapping = self.mapping
+            self.targets[key] = cost_account(
+                mapping.municipality, committee, mapping.programme, kind
+            )
+        return self.targets[key]
+
+    def narration(self, row: CostRow, kind: str) -> str:
+        """The row's own text, or for personnel costs (and empty texts) the account's name."""
+        mapping = self.mapping
+        personnel = kind in mapping.personnel and not mapping.copy_personnel_text
+        if row.text and not personnel:
+            return row.text
+        if row.account not in self.narrations:
+            self.narrations[row.account] = (
+                mapping.account_names.get(row.account) or f"{KIND_TEXT[kind]} (konto {row.account})"
+            )
+        return self.narrations[row.account]
 
 
 def cost_items(
@@ -94,14 +130,12 @@ def cost_items(
         if committee is None or kind is None:
             continue
         totals.add(row.date.year, committee, row.amount)
-        items.append(
-            Item(cost_entry(row, committee, kind, mapping, source), row.row_id, row.amount)
-        )
+        items.append(Item(cost_entry(row, committee, kind, lookup, source), row.row_id, row.amount))
     return items, totals, rejected
 
 
 def cost_entry(
-    row: CostRow, committee: str, kind: str, mapping: Mapping, source: SourceFile
+    row: CostRow, committee: str, kind: str, lookup: _Lookup, source: SourceFile
 ) -> data.Transaction:
     """One programme row as a transaction on its committee's cost account."""
     meta = source.meta(row.row, row.row_id)
@@ -112,33 +146,17 @@ def cost_entry(
         ("project", row.project),
         ("activity", row.activity),
         ("counterparty", row.counterparty),
-        ("area", mapping.area_of(row.responsibility)),
+        ("area", lookup.area(row.responsibility)),
         ("period", row.period),
         ("voucher_date", row.voucher_date),
     ):
         if value:
             meta[key] = value
-    personnel = kind in mapping.personnel and not mapping.copy_personnel_text
-    if personnel or not row.text:
-        narration = (
-            mapping.account_names.get(row.account) or f"{KIND_TEXT[kind]} (konto {row.account})"
-        )
-    else:
-        narration = row.text
     amount = row.amount
     postings = [
-        data.Posting(
-            cost_account(mapping.municipality, committee, mapping.programme, kind),
-            Amount(amount, SEK),
-            None,
-            None,
-            None,
-            None,
-        ),
-        data.Posting(
-            cost_counter_account(mapping.municipality), Amount(-amount, SEK), None, None, None, None
-        ),
+        data.Posting(lookup.target(committee, kind), Amount(amount, SEK), None, None, None, None),
+        data.Posting(lookup.counter, Amount(-amount, SEK), None, None, None, None),
     ]
     return data.Transaction(
-        meta, row.date, "*", None, narration, frozenset(), frozenset(), postings
+        meta, row.date, "*", None, lookup.narration(row, kind), frozenset(), frozenset(), postings
     )

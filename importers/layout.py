@@ -20,12 +20,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from python_calamine import CalamineWorkbook
 
 from ctc.errors import UserError
+from ctc.importers.fastread import TextSheet
 from ctc.importers.workbook import CellValue, sheet_rows
 from ctc.importers.xlsx import column_letter
+
+if TYPE_CHECKING:
+    import polars as pl
 
 HEADER_ROWS = 30
 """How far down a sheet the header row is looked for."""
@@ -98,6 +103,23 @@ class Located:
     """The rows above the header (titles, or a decision's key cells)."""
     rows: Iterator[list[CellValue]]
     """The rows after the header, streamed; row number = header.row + 1 + index."""
+    frame: pl.DataFrame | None = None
+    """For a big workbook read as text: the rows after the header (then `rows` is empty)."""
+
+
+@dataclass(slots=True)
+class _SheetHead:
+    """The first rows of one sheet, where a header is looked for."""
+
+    name: str
+    first_row: int
+    """1-based sheet row of `head[0]`."""
+    first_column: int
+    head: list[list[CellValue]]
+    rest: Iterator[list[CellValue]]
+    """The rows after `head`, streamed (row-wise reading)."""
+    text: TextSheet | None = None
+    """The whole sheet (text reading)."""
 
 
 def match_header(kind: Kind, row: list[CellValue]) -> dict[str, int]:
@@ -138,18 +160,40 @@ def _best_header(kind: Kind, head: list[list[CellValue]]) -> tuple[int, dict[str
 def locate(
     path: Path, workbook: CalamineWorkbook, kinds: tuple[Kind, ...], key_kinds: dict[str, Kind]
 ) -> Located:
-    """Find the sheet, kind and header of a workbook's data.
+    """Find the sheet, kind and header of a workbook's data, reading its rows one by one.
 
     `key_kinds` maps a normalised key word (like "ikraftträdande") to the kind
     whose sheets carry it in a cell of their own above the header. Raises a
     `UserError` when no sheet holds a recognisable header, or when the best
     one lacks a required column.
     """
-    candidates = []
-    non_empty = False
-    for order, name in enumerate(workbook.sheet_names):
+    heads = []
+    for name in workbook.sheet_names:
         sheet = sheet_rows(path, workbook, name)
         head = list(itertools.islice(sheet.rows, HEADER_ROWS))
+        heads.append(_SheetHead(name, 1, sheet.first_column, head, sheet.rows))
+    return _choose(path, heads, kinds, key_kinds)
+
+
+def locate_text(
+    path: Path, sheets: list[TextSheet], kinds: tuple[Kind, ...], key_kinds: dict[str, Kind]
+) -> Located:
+    """`locate` for a workbook read whole as text (`ctc.importers.fastread`)."""
+    heads = [
+        _SheetHead(s.name, s.first_row, s.first_column, s.head(HEADER_ROWS), iter(()), s)
+        for s in sheets
+    ]
+    return _choose(path, heads, kinds, key_kinds)
+
+
+def _choose(
+    path: Path, heads: list[_SheetHead], kinds: tuple[Kind, ...], key_kinds: dict[str, Kind]
+) -> Located:
+    """The best header among the sheets' first rows; see `locate`."""
+    candidates = []
+    non_empty = False
+    for order, sheet in enumerate(heads):
+        head = sheet.head
         if any(any(cell not in ("", None) for cell in row) for row in head):
             non_empty = True
         keyed = {key_kinds[w] for row in head for w in map(normalise, row) if w in key_kinds}
@@ -158,7 +202,7 @@ def locate(
             if found is None:
                 continue
             score = len(found[1]) + (100 if kind in keyed else 0)
-            candidates.append((-score, order, kind, sheet, head, found))
+            candidates.append((-score, order, kind, sheet, found))
     if not candidates:
         if not non_empty:
             raise UserError(f"{path.name}: arbetsboken är tom (inga värden i något blad).")
@@ -166,21 +210,25 @@ def locate(
             f"{path.name}: hittar ingen rubrikrad med kända kolumnnamn (t.ex. Datum, Konto, "
             f"Ansvar, Belopp) bland de {HEADER_ROWS} första raderna i något blad."
         )
-    _, _, kind, sheet, head, (index, fields) = min(candidates, key=lambda c: c[:2])
+    _, _, kind, sheet, (index, fields) = min(candidates, key=lambda c: c[:2])
     complete = sorted(
-        {c[3].name for c in candidates if c[2] is kind and not missing_fields(kind, c[5][1])}
+        {c[3].name for c in candidates if c[2] is kind and not missing_fields(kind, c[4][1])}
     )
     if len(complete) > 1:
         raise UserError(
             f"{path.name}: flera blad har {kind.label.lower()}s kolumner "
             f"({', '.join(complete)}); spara ett blad per fil så att inget blad glöms bort."
         )
-    header = Header(index + 1, fields, sheet.first_column)
+    header = Header(sheet.first_row + index, fields, sheet.first_column)
     missing = missing_fields(kind, fields)
     if missing:
         raise UserError(
             f"{path.name}: blad {sheet.name}, rad {header.row}: {kind.label} saknar kolumnen "
             f"{describe(kind, missing[0])}."
         )
-    rows = itertools.chain(head[index + 1 :], sheet.rows)
-    return Located(kind, sheet.name, header, tuple(head[:index]), rows)
+    preamble = tuple(sheet.head[:index])
+    if sheet.text is not None:
+        below = sheet.text.frame.slice(index + 1)
+        return Located(kind, sheet.name, header, preamble, iter(()), below)
+    rows = itertools.chain(sheet.head[index + 1 :], sheet.rest)
+    return Located(kind, sheet.name, header, preamble, rows)

@@ -15,8 +15,9 @@ The functions neither print nor exit: they return an `ImportSummary` or raise
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,23 @@ DOCUMENTS = "documents"
 ARCHIVE_NAME = "{date:%Y-%m-%d}.{name}"
 """beangulp's archive file name: the file's date, a dot, its name."""
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a file's rows become entries.
+
+    Tens of thousands of new entries, none of them in a reference cycle, would
+    otherwise make the collector walk every object of the loaded ledger again
+    and again; memory is freed by reference counting all the same.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def mapping_for(ledger: Ledger, config: Path | None) -> Mapping:
@@ -157,10 +175,11 @@ def run_import(
         existing = list(ledger.entries)
         staged: list[_Staged] = []
         for source in paths:
-            located = locate_file(source)
-            extraction = importer_for(located.kind, mapping, decision).read(
-                source, existing, located
-            )
+            with collector_paused():
+                located = locate_file(source)
+                extraction = importer_for(located.kind, mapping, decision).read(
+                    source, existing, located
+                )
             new, duplicates = deduplicate(extraction.items, known)
             if not extraction.rejected:
                 _check_accounts(ledger, extraction, new)

@@ -143,90 +143,138 @@ class _SumCheck:
 
 
 def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
-    """Sort every row of an export's data sheet; see the module docstring."""
-    header = located.header
-    fields = header.fields
-    i_date = fields.get("date")
-    i_period = fields.get("period")
-    i_account = fields["account"]
-    i_resp = fields["responsibility"]
-    i_amount = fields["amount"]
-    i_project = fields.get("project")
-    i_activity = fields.get("activity")
-    i_counter = fields.get("counterparty")
-    i_text = fields.get("text")
-    i_voucher = fields.get("voucher")
-    width = max(fields.values()) + 1
-    amount_words = frozenset(normalise(w) for w in located.kind.column("amount").words)
-    projects, activities = mapping.projects, mapping.activities
-    sheet = located.sheet
-    letter = header.letter
+    """Sort every row of an export's data sheet; see the module docstring.
 
-    rejected: list[Rejection] = []
-    programme: list[CostRow] = []
-    occurrences = Occurrences()
-    sums = _SumCheck()
-    data_rows = not_programme = 0
-    last_date = None
-    number = header.row
-    blank = ""
+    A big export read as text is screened column-wise first: the plain rows
+    of other activities are only counted and summed there, and every other
+    row comes here, in order, with the sum of the plain rows before it.
+    """
+    sorter = _RowSorter(located, mapping)
+    if located.frame is None:
+        number = located.header.row
+        for cells in located.rows:
+            number += 1
+            sorter.sort(number, cells)
+        return sorter.result()
+    from ctc.importers.screen import screen
 
-    running = Decimal(0)
-    fast_dates = i_period is None and i_date is not None
-    date_type = datetime.date
+    screened = screen(located.frame, located.header.fields, mapping, sorter.width)
+    first = located.header.row + 1
+    for index, before, cells in screened.other_rows():
+        sorter.plain_before = before
+        sorter.sort(first + index, cells)
+    sorter.add_plain(screened.plain_rows, screened.plain_last_date)
+    return sorter.result()
 
-    for cells in located.rows:
-        number += 1
-        if len(cells) < width:
-            cells = [*cells, *([blank] * (width - len(cells)))]
-        cell = cells[i_amount]
-        account_cell = cells[i_account]
+
+class _RowSorter:
+    """Sorts an export's rows one at a time; holds the counts and totals so far."""
+
+    def __init__(self, located: Located, mapping: Mapping) -> None:
+        fields = located.header.fields
+        self.located = located
+        self.i_date = fields.get("date")
+        self.i_period = fields.get("period")
+        self.i_account = fields["account"]
+        self.i_resp = fields["responsibility"]
+        self.i_amount = fields["amount"]
+        self.i_project = fields.get("project")
+        self.i_activity = fields.get("activity")
+        self.i_counter = fields.get("counterparty")
+        self.i_text = fields.get("text")
+        self.i_voucher = fields.get("voucher")
+        self.width = max(fields.values()) + 1
+        self.amount_words = frozenset(normalise(w) for w in located.kind.column("amount").words)
+        self.projects, self.activities = mapping.projects, mapping.activities
+        self.fast_dates = self.i_period is None and self.i_date is not None
+        self.rejected: list[Rejection] = []
+        self.programme: list[CostRow] = []
+        self.occurrences = Occurrences()
+        self.sums = _SumCheck()
+        self.data_rows = self.not_programme = 0
+        self.last_date: datetime.date | None = None
+        self.running = Decimal(0)
+        """The total of the data rows sorted here."""
+        self.plain_before = Decimal(0)
+        """The total of the rows the column-wise screen kept from here, above this row."""
+
+    def reject(self, number: int, field: str, reason: str) -> None:
+        """Record a rejected cell."""
+        self.rejected.append(
+            Rejection(self.located.sheet, number, self.located.header.letter(field), reason)
+        )
+
+    def sort(self, number: int, cells: list) -> None:
+        """Sort one row: skip it, check it as a sum row, reject it, count it or keep it."""
+        blank = ""
+        if len(cells) < self.width:
+            cells = [*cells, *([blank] * (self.width - len(cells)))]
+        cell = cells[self.i_amount]
+        account_cell = cells[self.i_account]
         if (cell == blank or is_blank(cell)) and is_blank(account_cell):
-            continue  # blank, or a title: no account and no amount, so no booking
+            return  # blank, or a title: no account and no amount, so no booking
         if (account_cell == blank or is_blank(account_cell)) and _is_sum_label(cells):
-            if not is_blank(cell):
-                try:
-                    problem = sums.check(parse_amount(cell), running)
-                except CellError as error:
-                    problem = f"summaradens belopp: {error}"
-                if problem:
-                    rejected.append(Rejection(sheet, number, letter("amount"), problem))
-            continue
-        if cell.__class__ is str and cell[:1].isalpha() and normalise(cell) in amount_words:
-            continue  # the header repeated (an export printed page by page)
-        data_rows += 1
-        day = cells[i_date] if fast_dates else None
-        if day.__class__ is date_type:
+            self._check_sum(number, cell)
+            return
+        if cell.__class__ is str and cell[:1].isalpha() and normalise(cell) in self.amount_words:
+            return  # the header repeated (an export printed page by page)
+        self.data_rows += 1
+        day = cells[self.i_date] if self.fast_dates else None
+        if day.__class__ is datetime.date:
             period = voucher_date = None
         else:
             try:
-                day, period, voucher_date = _when(cells, i_date, i_period)
+                day, period, voucher_date = _when(cells, self.i_date, self.i_period)
             except _WhenError as problem:
-                rejected.append(Rejection(sheet, number, letter(problem.field), str(problem)))
-                sums.broken = True
-                continue
+                self.reject(number, problem.field, str(problem))
+                self.sums.broken = True
+                return
         try:
             amount = parse_amount(cell)
         except CellError as error:
-            rejected.append(Rejection(sheet, number, letter("amount"), str(error)))
-            sums.broken = True
-            continue
-        running += amount
-        if last_date is None or day > last_date:
-            last_date = day
-        project = _code(cells[i_project]) if i_project is not None else blank
-        activity = _code(cells[i_activity]) if i_activity is not None else blank
-        if project not in projects and activity not in activities:
-            not_programme += 1
-            continue
-        account = parse_code(cells[i_account])
-        responsibility = parse_code(cells[i_resp])
-        counterparty = parse_code(cells[i_counter]) if i_counter is not None else blank
-        text = parse_text(cells[i_text]) if i_text is not None else blank
-        voucher = parse_code(cells[i_voucher]) if i_voucher is not None else blank
+            self.reject(number, "amount", str(error))
+            self.sums.broken = True
+            return
+        self.running += amount
+        if self.last_date is None or day > self.last_date:
+            self.last_date = day
+        project = _code(cells[self.i_project]) if self.i_project is not None else blank
+        activity = _code(cells[self.i_activity]) if self.i_activity is not None else blank
+        if project not in self.projects and activity not in self.activities:
+            self.not_programme += 1
+            return
+        self.programme.append(self._cost_row(number, cells, day, period, voucher_date, amount))
+
+    def _check_sum(self, number: int, cell: object) -> None:
+        if is_blank(cell):
+            return
+        try:
+            problem = self.sums.check(parse_amount(cell), self.running + self.plain_before)
+        except CellError as error:
+            problem = f"summaradens belopp: {error}"
+        if problem:
+            self.reject(number, "amount", problem)
+
+    def _cost_row(
+        self,
+        number: int,
+        cells: list,
+        day: datetime.date,
+        period: str | None,
+        voucher_date: datetime.date | None,
+        amount: Decimal,
+    ) -> CostRow:
+        blank = ""
+        project = _code(cells[self.i_project]) if self.i_project is not None else blank
+        activity = _code(cells[self.i_activity]) if self.i_activity is not None else blank
+        account = parse_code(cells[self.i_account])
+        responsibility = parse_code(cells[self.i_resp])
+        counterparty = parse_code(cells[self.i_counter]) if self.i_counter is not None else blank
+        text = parse_text(cells[self.i_text]) if self.i_text is not None else blank
+        voucher = parse_code(cells[self.i_voucher]) if self.i_voucher is not None else blank
         identity = fingerprint(
             (
-                (voucher_date or day).isoformat() if i_date is not None else blank,
+                (voucher_date or day).isoformat() if self.i_date is not None else blank,
                 period or blank,
                 account,
                 responsibility,
@@ -238,27 +286,42 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
                 text,
             )
         )
-        programme.append(
-            CostRow(
-                number,
-                day,
-                period,
-                voucher_date,
-                account,
-                responsibility,
-                project,
-                activity,
-                counterparty,
-                amount,
-                text,
-                voucher,
-                occurrences.row_id(identity),
-            )
+        return CostRow(
+            number,
+            day,
+            period,
+            voucher_date,
+            account,
+            responsibility,
+            project,
+            activity,
+            counterparty,
+            amount,
+            text,
+            voucher,
+            self.occurrences.row_id(identity),
         )
-    notes = (f"{sums.checked} summarad(er) stämmer med raderna ovanför.",) if sums.checked else ()
-    return ParsedExport(
-        sheet, data_rows, tuple(programme), not_programme, tuple(rejected), notes, last_date
-    )
+
+    def add_plain(self, rows: int, last_date: datetime.date | None) -> None:
+        """Count the plain rows of other activities the column-wise screen kept."""
+        self.data_rows += rows
+        self.not_programme += rows
+        if last_date is not None and (self.last_date is None or last_date > self.last_date):
+            self.last_date = last_date
+
+    def result(self) -> ParsedExport:
+        """Everything sorted so far."""
+        checked = self.sums.checked
+        notes = (f"{checked} summarad(er) stämmer med raderna ovanför.",) if checked else ()
+        return ParsedExport(
+            self.located.sheet,
+            self.data_rows,
+            tuple(self.programme),
+            self.not_programme,
+            tuple(self.rejected),
+            notes,
+            self.last_date,
+        )
 
 
 def _code(value: object) -> str:

@@ -172,10 +172,17 @@ def sniff(path: Path) -> str:
     raise _refuse(path, "är ingen Excelarbetsbok (väntade xlsx, xlsm eller xls).")
 
 
+def check_workbook(path: Path) -> str:
+    """The safety checks every workbook passes before any reader opens it; its container."""
+    container = sniff(path)
+    if container == "zip":
+        check_zip(path)
+    return container
+
+
 def open_workbook(path: Path) -> CalamineWorkbook:
     """Open a workbook after the safety checks; every failure is a one-line `UserError`."""
-    if sniff(path) == "zip":
-        check_zip(path)
+    check_workbook(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except PasswordError:

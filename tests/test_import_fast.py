@@ -1,0 +1,129 @@
+"""The column-wise reading of big exports gives exactly what the row-by-row reading gives.
+
+Big workbooks are read whole as text and screened with polars
+(`ctc.importers.fastread`, `ctc.importers.screen`); these tests lower the size
+threshold to 0 so that small, tricky workbooks take that path, and compare
+every figure, row number, column letter and reason with the careful path.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from conftest import EXAMPLE, ROOT
+
+from ctc.importers import fastread
+from ctc.importers.base import locate_file
+from ctc.importers.run import run_import
+from ctc.importers.summary import as_json
+
+FIXTURES = ROOT / "tests" / "fixtures" / "exports"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+def both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:
+    """The dry-run summary read row by row, and read column-wise (checked to be taken)."""
+    monkeypatch.setattr(fastread, "FAST_READ_BYTES", 1 << 40)
+    assert locate_file(path).frame is None
+    careful = json.loads(as_json(run_import([path], EXAMPLE, dry_run=True)))
+    monkeypatch.setattr(fastread, "FAST_READ_BYTES", 0)
+    assert locate_file(path).frame is not None
+    fast = json.loads(as_json(run_import([path], EXAMPLE, dry_run=True)))
+    return careful, fast
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_sample_exports_read_column_wise_to_their_expected_totals(name, monkeypatch):
+    careful, fast = both_ways(FIXTURES / name, monkeypatch)
+    assert fast == careful
+    (file,) = fast["files"]
+    expected = EXPECTED[name]
+    assert (file["rows"], file["programme_rows"]) == (expected["rows"], expected["programme_rows"])
+    assert file["programme_total"] == expected["programme_total"]
+    assert file["by_year_committee"] == expected["by_year_committee"]
+
+
+def tricky_export(path: Path) -> Path:
+    """An export that starts at C4 under a title, with every kind of unusual row."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Huvudbok")
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write(1, 2, "Huvudbok 2023, alla nämnder")
+    header = ["Ver.datum", "Konto", "Ansvar", "Projekt", "Text", "Belopp"]
+    sheet.write_row(3, 2, header)
+    rows: list[list[object]] = [
+        [datetime.datetime(2023, 1, 5), 5011, "110240", "CTC", "Lön", 41000],
+        [datetime.datetime(2023, 1, 9), 7010, "310310", "ANNAT", "Annat", 0.1 + 0.2],
+        [datetime.datetime(2023, 2, 1), 7010, "310310", "CTC", "Konsult", "1 234,50 kr"],
+        ["2023-02-03", "6410", "650031", " CTC ", "Kurs", "-250,25"],
+        [None, None, None, None, None, None],
+        ["Summa", None, None, None, None, 41984.55],
+        header,
+        [45000, 7620, "540110", "", "Serienummer som datum", 100],
+        ["2023-02-30", 7620, "540110", "ANNAT", "Ogiltigt datum", 5],
+        [datetime.datetime(2023, 3, 1, 13, 45), 7620, "540110", "CTC", "Med klockslag", 12.5],
+        [datetime.datetime(2023, 3, 2), 7620, "999999", "CTC", "Okänd ansvarskod", 10],
+        [datetime.datetime(2023, 3, 3), 7620, "540110", "ANNAT", "Bråk av öre", 1.234],
+        [datetime.datetime(2023, 3, 4), 7620, "540110", "ANNAT", "Text", "12 kronor"],
+        [datetime.datetime(2023, 3, 5), 5011, "110240", "CTC", "Lön", 41000],
+        ["Totalt", None, None, None, None, 1],
+    ]
+    for offset, row in enumerate(rows, start=4):
+        for column, value in enumerate(row, start=2):
+            if isinstance(value, datetime.datetime):
+                sheet.write_datetime(offset, column, value, dates)
+            elif value is not None:
+                sheet.write(offset, column, value)
+    book.close()
+    return path
+
+
+def test_a_tricky_export_is_sorted_the_same_way_to_the_row_and_column(tmp_path, monkeypatch):
+    careful, fast = both_ways(tricky_export(tmp_path / "huvudbok.xlsx"), monkeypatch)
+    assert fast == careful
+    (file,) = fast["files"]
+    assert (file["rows"], file["programme_rows"], file["not_programme"]) == (11, 6, 2)
+    assert file["programme_total"] == "83006.75"
+    assert file["by_year_committee"] == {
+        "2023|AoS": "1234.50",
+        "2023|FrN": "-250.25",
+        "2023|FsN": "12.50",
+        "2023|KS": "82000.00",
+    }
+    where = [(r["row"], r["column"]) for r in file["rejected"]]
+    assert where == [(13, "C"), (15, "E"), (16, "H"), (17, "H")]
+    assert [r["reason"] for r in file["rejected"]] == [
+        "datumet '2023-02-30' finns inte",
+        "ansvarskoden 999999 hör inte till någon nämnd i mappningen (programrad)",
+        "beloppet 1.234 har bråkdelar av öre",
+        "oläsbart belopp '12 kronor'",
+    ]
+
+
+def without_dimension(source: Path, target: Path) -> Path:
+    """A copy of a workbook whose sheets do not declare their dimension."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            content = old.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            new.writestr(item, content)
+    return target
+
+
+def test_a_sheet_without_its_dimension_is_read_row_by_row(tmp_path, monkeypatch):
+    path = without_dimension(tricky_export(tmp_path / "a.xlsx"), tmp_path / "b.xlsx")
+    monkeypatch.setattr(fastread, "FAST_READ_BYTES", 0)
+    located = locate_file(path)
+    assert located.frame is None
+    assert (located.sheet, located.header.row, located.header.letter("amount")) == (
+        "Huvudbok",
+        4,
+        "H",
+    )
