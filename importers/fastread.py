@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ctc import progress
 from ctc.errors import UserError
-from ctc.importers.xlsx import column_letter
 
 if TYPE_CHECKING:
     import polars as pl
@@ -142,10 +142,12 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
         parts = sheet_parts(path)
         sheets = []
         for name in reader.sheet_names:
+            declared = dimension(path, parts.get(name, ""))
+            rows = declared[2] - declared[0] + 1 if declared else 0
+            progress.reading(f"Läser {path.name}", rows, path.stat().st_size)
             frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
             if frame.height == 0:
                 continue
-            declared = dimension(path, parts.get(name, ""))
             if not fits(frame, declared):
                 return None
             first_row, first_column, _, _ = declared  # type: ignore[misc]
@@ -156,8 +158,3 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
             f"({' '.join(str(error).split())[:160]})."
         ) from None
     return sheets
-
-
-def describe_position(sheet: TextSheet) -> str:
-    """Where a sheet's data starts, for messages: `C4`."""
-    return f"{column_letter(sheet.first_column)}{sheet.first_row}"

@@ -17,6 +17,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ctc import progress
 from ctc.importers.cells import (
     CellError,
     is_blank,
@@ -160,9 +161,12 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
 
     screened = screen(located.frame, located.header.fields, mapping, sorter.width)
     first = located.header.row + 1
+    done = progress.Counter()
+    progress.phase("Kontrollerar rader", screened.others.height, done)
     for index, before, cells in screened.other_rows():
         sorter.plain_before = before
         sorter.sort(first + index, cells)
+        done.value += 1
     sorter.add_plain(screened.plain_rows, screened.plain_last_date)
     return sorter.result()
 

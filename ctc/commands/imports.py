@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ctc import progress
 from ctc.commands.common import echo
 from ctc.errors import UserError
 from ctc.importers.run import run_import, run_undo
@@ -64,7 +66,8 @@ def import_files(
         return
     if not files:
         raise UserError("Ange minst en Excelfil att läsa in (eller --undo FILE).")
-    summary = run_import(files, ledger, config, dry_run, decision)
+    with progress.shown(enabled=not json and sys.stderr.isatty()):
+        summary = run_import(files, ledger, config, dry_run, decision)
     echo(as_json(summary) + "\n" if json else as_text(summary))
     for warning in summary.warnings:
         typer.echo(warning, err=True)

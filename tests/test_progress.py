@@ -1,0 +1,68 @@
+"""`ctc import` draws a progress bar on a terminal's stderr, and nowhere else."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench_inputs  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An export big enough (over 1 MB) to be read column-wise."""
+    path = tmp_path_factory.mktemp("progress") / "huvudbok.xlsx"
+    bench_inputs.write_export(path, 25_000, seed=3)
+    return path
+
+
+def import_with_terminal(path: Path, *flags: str, terminal: bool = True) -> tuple[str, str]:
+    """Run `ctc import --dry-run` with stderr on a pseudo-terminal (or a pipe); (stdout, stderr)."""
+    env = {**os.environ, "CTC_PROGRESS_DELAY": "0"}
+    command = [sys.executable, "-m", "ctc.cli", "import", "--dry-run", *flags, str(path)]
+    if not terminal:
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        return result.stdout, result.stderr
+    master, slave = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal is closed once the process has exited
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    stdout = process.stdout.read().decode() if process.stdout else ""
+    assert process.wait() == 0
+    os.close(master)
+    return stdout, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_sees_rows_rate_and_time_left(big_export):
+    _, stderr = import_with_terminal(big_export)
+    assert f"Läser {big_export.name} [" in stderr
+    assert "/25 001 rader · " in stderr  # the sheet's rows, header included
+    assert " rader/s" in stderr
+    assert stderr.rstrip().endswith("\x1b[K"), "the bar is cleared when done"
+
+
+def test_no_bar_with_json(big_export):
+    stdout, stderr = import_with_terminal(big_export, "--json")
+    assert '"rows": 25000' in stdout
+    assert "rader/s" not in stderr
+
+
+def test_no_bar_when_stderr_is_not_a_terminal(big_export):
+    stdout, stderr = import_with_terminal(big_export, terminal=False)
+    assert "25 000" in stdout
+    assert "rader/s" not in stderr
