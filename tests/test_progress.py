@@ -64,5 +64,5 @@ def test_no_bar_with_json(big_export):
 
 def test_no_bar_when_stderr_is_not_a_terminal(big_export):
     stdout, stderr = import_with_terminal(big_export, terminal=False)
-    assert "25 000" in stdout
+    assert "datarader 25000: inlästa 1213" in stdout
     assert "rader/s" not in stderr
