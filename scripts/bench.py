@@ -31,6 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROWS = (10_000, 100_000, bench_inputs.EXCEL_MAX_ROWS)
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ctc-bench"
 PYTHON = sys.executable
+CTC = [PYTHON, "-m", "ctc.cli"]
+EXAMPLE = ROOT / "ledger" / "main.beancount"
+SHARE = 0.05
+"""The programme's share of an export's rows."""
+GROWTH_BASE = 100_000
+"""Point 5 compares the time per row at the largest size with this size."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +49,26 @@ class Measurement:
     ok: bool
 
 
-def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Measurement:
-    """Run `command` as its own process; wall time and that process's peak RSS."""
+def measure(
+    name: str, command: list[str], env: dict[str, str] | None = None, stdout: Path | None = None
+) -> Measurement:
+    """Run `command` as its own process; wall time and that process's peak RSS.
+
+    `stdout` keeps what the process printed (a JSON summary to check), written
+    to a file so that reading it costs the process nothing.
+    """
+    sink = stdout.open("wb") if stdout else subprocess.DEVNULL
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
-        stdout=subprocess.DEVNULL,
+        stdout=sink,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
         cwd=ROOT,
     )
     _, status, usage = os.wait4(process.pid, 0)
+    if stdout:
+        sink.close()  # type: ignore[union-attr]
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return Measurement(
@@ -83,7 +98,7 @@ ctc.groupby([pandas.to_datetime(ctc["Ver.datum"]).dt.year, committee])["Belopp"]
 
 
 def bench_export(path: Path, rows: int, include_pandas: bool) -> dict:
-    """Floor, by-hand pandas and our import on one export file."""
+    """Floor, by-hand pandas and our import on one export file, and whether our totals are right."""
     results = {
         "floor_calamine": measure("floor_calamine", [*python_snippet(FLOOR_CALAMINE), str(path)]),
         "floor_fastexcel": measure(
@@ -94,63 +109,112 @@ def bench_export(path: Path, rows: int, include_pandas: bool) -> dict:
         results["pandas_openpyxl"] = measure(
             "pandas_openpyxl", [*python_snippet(PANDAS_BY_HAND), str(path)]
         )
-    if ctc_has_import():
-        command = [PYTHON, "-m", "ctc.cli", "import", "--dry-run", "--json", str(path)]
-        results["ctc_import_dry_run"] = measure("ctc_import_dry_run", command)
+    summary_file = path.with_suffix(".summary.json")
+    command = [*CTC, "import", "--dry-run", "--json", str(path), "--ledger", str(EXAMPLE)]
+    results["ctc_import_dry_run"] = measure("ctc_import_dry_run", command, stdout=summary_file)
     floor = min(results["floor_calamine"], results["floor_fastexcel"], key=lambda m: m.seconds)
+    ours = results["ctc_import_dry_run"]
     entry = {"rows": rows, "file_mb": round(path.stat().st_size / 2**20, 1), "floor": floor.name}
     entry["measurements"] = {key: asdict(value) for key, value in results.items()}
-    if "ctc_import_dry_run" in results:
-        ours = results["ctc_import_dry_run"]
-        entry["ratios"] = {
-            "import_vs_floor_time": round(ours.seconds / floor.seconds, 2),
-            "import_vs_floor_memory": round(ours.peak_mb / floor.peak_mb, 2),
-        }
-        if "pandas_openpyxl" in results:
-            pandas = results["pandas_openpyxl"]
-            entry["ratios"]["pandas_vs_import_time"] = round(pandas.seconds / ours.seconds, 2)
-            entry["ratios"]["import_vs_pandas_memory"] = round(ours.peak_mb / pandas.peak_mb, 2)
+    entry["totals_match"] = totals_match(summary_file, bench_inputs.read_truth(path))
+    entry["ratios"] = {
+        "import_vs_floor_time": ratio(ours.seconds, floor.seconds),
+        "import_vs_floor_memory": ratio(ours.peak_mb, floor.peak_mb),
+    }
+    if "pandas_openpyxl" in results:
+        pandas = results["pandas_openpyxl"]
+        entry["ratios"]["pandas_vs_import_time"] = ratio(pandas.seconds, ours.seconds)
+        entry["ratios"]["import_vs_pandas_memory"] = ratio(ours.peak_mb, pandas.peak_mb)
     return entry
 
 
-def ctc_has_import() -> bool:
-    """Whether this checkout's `ctc` has the import command yet."""
-    result = subprocess.run(
-        [PYTHON, "-m", "ctc.cli", "--help"], capture_output=True, text=True, check=False
-    )
-    return " import " in result.stdout + result.stderr
+def ratio(numerator: float, denominator: float) -> float:
+    """A ratio of two measurements, rounded for reading."""
+    return round(numerator / denominator, 3) if denominator else float("nan")
 
 
-def bench_ledger(cache: Path, transactions: int) -> dict:
-    """bean-check with and without the domain plugins, ctc check, ctc report yearly."""
-    with_plugins = bench_inputs.write_ledger(cache / f"ledger_{transactions}", transactions)
-    without = bench_inputs.write_ledger(
-        cache / f"ledger_{transactions}_bare", transactions, plugins=False
+def totals_match(summary_file: Path, truth: dict) -> bool:
+    """Whether `ctc import`'s figures equal what the generator wrote, to the öre."""
+    try:
+        (file,) = json.loads(summary_file.read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError):
+        return False
+    return (
+        file["rows"] == truth["rows"]
+        and file["programme_rows"] == truth["programme_rows"]
+        and file["programme_total"] == truth["programme_total"]
+        and file["by_year_committee"] == truth["by_year_committee"]
+        and not file["rejected"]
     )
-    bean_check = shutil.which("bean-check", path=str(Path(PYTHON).parent)) or "bean-check"
-    no_cache = {"BEANCOUNT_DISABLE_LOAD_CACHE": "1"}
-    results = {
-        "bean_check_plugins": measure(
-            "bean_check_plugins", [bean_check, str(with_plugins)], no_cache
-        ),
-        "bean_check_bare": measure("bean_check_bare", [bean_check, str(without)], no_cache),
-        "ctc_check": measure("ctc_check", [PYTHON, "-m", "ctc.cli", "check", str(with_plugins)]),
-        "ctc_report_yearly": measure(
-            "ctc_report_yearly",
-            [PYTHON, "-m", "ctc.cli", "report", "yearly", str(with_plugins), "--format", "csv"],
-        ),
+
+
+def growth(exports: list[dict]) -> dict:
+    """Time per row of the import at the largest size against 100 000 rows (linear growth)."""
+    by_rows = {e["rows"]: e["measurements"]["ctc_import_dry_run"]["seconds"] for e in exports}
+    if len(by_rows) < 2:
+        return {}
+    small = GROWTH_BASE if GROWTH_BASE in by_rows else min(by_rows)
+    large = max(by_rows)
+    if large == small:
+        return {}
+    per_row = {rows: by_rows[rows] / rows for rows in (small, large)}
+    return {
+        "from_rows": small,
+        "to_rows": large,
+        "per_row_ratio": ratio(per_row[large], per_row[small]),
     }
+
+
+def bench_ledger(cache: Path, transactions: int, seed: int) -> dict:
+    """bean-check with and without the plugins, ctc check and report yearly, cold and warm."""
+    folder = cache / f"ledger_{transactions}_{seed}"
+    with_plugins = bench_inputs.ensure_ledger(folder, transactions, seed)
+    without = bench_inputs.ensure_ledger(
+        folder.with_name(folder.name + "_bare"), transactions, seed, plugins=False
+    )
+    load_cache = cache / "load-cache"
+    shutil.rmtree(load_cache, ignore_errors=True)
+    bean_check = shutil.which("bean-check", path=str(Path(PYTHON).parent)) or "bean-check"
+    cold = {"BEANCOUNT_DISABLE_LOAD_CACHE": "1", "CTC_NO_CACHE": "1"}
+    warm = {"CTC_CACHE_DIR": str(load_cache)}
+    report = [*CTC, "report", "yearly", str(with_plugins), "--format", "csv"]
+    commands = {
+        "bean_check_plugins": ([bean_check, str(with_plugins)], cold),
+        "bean_check_bare": ([bean_check, str(without)], cold),
+        "ctc_check": ([*CTC, "check", str(with_plugins)], cold),
+        "ctc_report_yearly": (report, cold),
+        "bean_check_plugins_cached": ([bean_check, str(with_plugins)], {}),
+        "ctc_check_cached": ([*CTC, "check", str(with_plugins)], warm),
+        "ctc_report_yearly_cached": (report, warm),
+    }
+    for command, env in (commands["bean_check_plugins_cached"], commands["ctc_check_cached"]):
+        measure("warm-up", command, env)  # fill both caches once
+    results = {name: measure(name, command, env) for name, (command, env) in commands.items()}
     base = results["bean_check_plugins"].seconds
     ratios = {
         "plugins_overhead": round(base / results["bean_check_bare"].seconds - 1, 3),
-        "ctc_check_vs_bean_check": round(results["ctc_check"].seconds / base, 2),
-        "report_vs_bean_check": round(results["ctc_report_yearly"].seconds / base, 2),
+        "ctc_check_vs_bean_check": ratio(results["ctc_check"].seconds, base),
+        "report_vs_bean_check": ratio(results["ctc_report_yearly"].seconds, base),
+        "cache_speedup_check": ratio(
+            results["ctc_check"].seconds, results["ctc_check_cached"].seconds
+        ),
+        "cache_speedup_report": ratio(
+            results["ctc_report_yearly"].seconds, results["ctc_report_yearly_cached"].seconds
+        ),
     }
     return {
         "transactions": transactions,
+        "folder": str(folder),
         "measurements": {key: asdict(value) for key, value in results.items()},
         "ratios": ratios,
     }
+
+
+def bench_fava(ledger: Path, repeats: int) -> dict:
+    """Fava's income statement and our dashboard on a warm server, in headless Chromium."""
+    import bench_fava as pages
+
+    return pages.bench_pages(ledger, repeats=repeats)
 
 
 def machine() -> dict:
@@ -180,44 +244,64 @@ def machine() -> dict:
 def table(report: dict) -> str:
     """The figures as a plain-text table."""
     lines = [f"{'measurement':34} {'rows/txns':>10} {'seconds':>9} {'peak MB':>9}"]
+
+    def block(measurements: dict, size: int, ratios: dict) -> None:
+        for name, m in measurements.items():
+            lines.append(f"{name:34} {size:>10} {m['seconds']:>9.2f} {m['peak_mb']:>9.1f}")
+        lines.extend(f"  {name:32} {value:>10}" for name, value in ratios.items())
+
     for export in report["exports"]:
-        for name, m in export["measurements"].items():
-            lines.append(
-                f"{name:34} {export['rows']:>10} {m['seconds']:>9.2f} {m['peak_mb']:>9.1f}"
-            )
-        for name, value in export.get("ratios", {}).items():
-            lines.append(f"  {name:32} {value:>10}")
+        block(export["measurements"], export["rows"], export["ratios"])
+        lines.append(f"  {'totals_match':32} {export['totals_match']!s:>10}")
+    if report["growth"]:
+        lines.append(f"  {'growth_per_row_ratio':32} {report['growth']['per_row_ratio']:>10}")
     ledger = report["ledger"]
-    for name, m in ledger["measurements"].items():
-        lines.append(
-            f"{name:34} {ledger['transactions']:>10} {m['seconds']:>9.2f} {m['peak_mb']:>9.1f}"
-        )
-    for name, value in ledger["ratios"].items():
-        lines.append(f"  {name:32} {value:>10}")
+    block(ledger["measurements"], ledger["transactions"], ledger["ratios"])
+    fava = report.get("fava") or {}
+    for name in ("fava_income_statement", "ctc_dashboard"):
+        if name in fava:
+            lines.append(f"{name:34} {ledger['transactions']:>10} {fava[name]['seconds']:>9.2f}")
+    lines.extend(f"  {name:32} {value:>10}" for name, value in fava.get("ratios", {}).items())
     return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, action="append", help="export size (repeatable)")
+    parser.add_argument("--ledger-transactions", type=int, default=100_000)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where inputs are kept")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--pandas-max-rows",
+        type=int,
+        default=bench_inputs.EXCEL_MAX_ROWS,
+        help="skip the pandas baseline above this size",
+    )
+    parser.add_argument("--page-repeats", type=int, default=3, help="page loads timed per page")
+    parser.add_argument("--no-fava", action="store_true", help="skip the browser measurements")
+    return parser.parse_args()
 
 
 def main() -> int:
     """Generate inputs, measure, print."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, action="append", help="export size (repeatable)")
-    parser.add_argument("--ledger-transactions", type=int, default=100_000)
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--pandas-max-rows", type=int, default=bench_inputs.EXCEL_MAX_ROWS)
-    args = parser.parse_args()
+    args = parse_args()
     exports = []
     for rows in args.rows or DEFAULT_ROWS:
-        path = bench_inputs.export_path(args.cache, rows, args.seed, 0.05)
-        if not path.exists():
-            bench_inputs.write_export(path, rows, args.seed)
+        path = bench_inputs.ensure_export(args.cache, rows, args.seed, SHARE)
         exports.append(bench_export(path, rows, rows <= args.pandas_max_rows))
+    ledger = bench_ledger(args.cache, args.ledger_transactions, args.seed)
     report = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine(),
+        "command": " ".join(["python", "scripts/bench.py", *sys.argv[1:]]),
         "exports": exports,
-        "ledger": bench_ledger(args.cache, args.ledger_transactions),
+        "growth": growth(exports),
+        "ledger": ledger,
+        "fava": None
+        if args.no_fava
+        else bench_fava(Path(ledger["folder"]) / "main.beancount", args.page_repeats),
     }
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else table(report))
     return 0

@@ -10,6 +10,7 @@ outside the repository and are reused while their parameters are unchanged.
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import shutil
 from dataclasses import dataclass
@@ -68,6 +69,33 @@ class ExportTruth:
 def export_path(cache: Path, rows: int, seed: int, share: float) -> Path:
     """Where the export with these parameters is cached."""
     return cache / f"export_{rows}_{seed}_{int(share * 1000)}.xlsx"
+
+
+def truth_path(export: Path) -> Path:
+    """Where the figures a correct import of `export` gives are kept."""
+    return export.with_suffix(".truth.json")
+
+
+def ensure_export(cache: Path, rows: int, seed: int, share: float) -> Path:
+    """The export with these parameters, written (with its truth) unless already cached."""
+    path = export_path(cache, rows, seed, share)
+    if not (path.exists() and truth_path(path).exists()):
+        truth = write_export(path, rows, seed, share)
+        record = {
+            "rows": truth.rows,
+            "programme_rows": truth.programme_rows,
+            "programme_total": str(truth.programme_total),
+            "by_year_committee": {
+                key: str(value) for key, value in truth.by_year_committee.items()
+            },
+        }
+        truth_path(path).write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return path
+
+
+def read_truth(export: Path) -> dict:
+    """The figures `ensure_export` recorded for an export."""
+    return json.loads(truth_path(export).read_text(encoding="utf-8"))
 
 
 def write_export(
@@ -137,6 +165,16 @@ KINDS = [
     "Ovrigt:Licenser",
     "Ovrigt:Program",
 ]
+
+
+def ensure_ledger(folder: Path, transactions: int, seed: int = 1, plugins: bool = True) -> Path:
+    """The generated ledger in `folder`, written unless it is already complete there."""
+    main = folder / "main.beancount"
+    done = folder / ".complete"
+    if not (main.exists() and done.exists()):
+        write_ledger(folder, transactions, seed, plugins)
+        done.write_text("", encoding="utf-8")
+    return main
 
 
 def write_ledger(folder: Path, transactions: int, seed: int = 1, plugins: bool = True) -> Path:
