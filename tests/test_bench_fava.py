@@ -64,7 +64,7 @@ def test_bench_pages_reports_every_figure(tmp_path: Path) -> None:
             assert f"{page}.{figure}" in leaves
     for key in (
         "ratios.dashboard_vs_income_statement",
-        "server.ready_seconds",
+        "server.ledger_load_seconds",
         "server.peak_rss_mb",
         "repeats",
     ):
