@@ -24,7 +24,6 @@ import argparse
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import statistics
@@ -36,22 +35,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from system_chromium import CHROMIUM_ARGS, chromium_path
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from playwright.sync_api import Page, Request
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = {
     "fava_income_statement": "income_statement/",
     "ctc_dashboard": "extension/CtcDashboard/",
@@ -64,13 +57,9 @@ READY_TIMEOUT = 600.0
 PAGE_TIMEOUT_MS = 600_000
 
 
-def chromium_path() -> str:
-    """Debian's Chromium (or $CTC_CHROMIUM): Playwright's own download is not available here."""
-    path = (
-        os.environ.get("CTC_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
+def require_chromium() -> str:
+    """Chromium's path, or a clear error: Playwright's own download is not available here."""
+    path = chromium_path()
     if path is None:
         raise RuntimeError(
             "no Chromium found: apt-get install chromium, or set CTC_CHROMIUM to its binary"
@@ -248,7 +237,7 @@ def time_pages(base: str, repeats: int) -> dict[str, dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="sv-SE")
             first = {name: time_page(page, base + path) for name, path in PAGES.items()}
@@ -263,7 +252,7 @@ def time_pages(base: str, repeats: int) -> dict[str, dict[str, float]]:
 
 def bench_pages(ledger: Path, repeats: int = 3) -> dict[str, Any]:
     """Both pages' median seconds on a warm server, their ratio, and the server's peak RSS."""
-    chromium_path()
+    require_chromium()
     with served(ledger) as (base, process, ready):
         pages = time_pages(base, repeats)
         peak = peak_rss_mb(process.pid)

@@ -7,34 +7,12 @@ skips without Chromium unless CTC_REQUIRE_BROWSER=1, like tests/test_browser.py.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
+import bench_fava
+import bench_inputs
 import pytest
-
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
-sys.path.insert(0, str(SCRIPTS))
-
-import bench_fava  # noqa: E402
-import bench_inputs  # noqa: E402
-
-
-def require_browser() -> None:
-    """Skip without Playwright or Chromium; fail instead when CI requires the browser."""
-    required = os.environ.get("CTC_REQUIRE_BROWSER") == "1"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        if required:
-            pytest.fail("CTC_REQUIRE_BROWSER=1 but Playwright is not installed")
-        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
-    try:
-        bench_fava.chromium_path()
-    except RuntimeError as error:
-        if required:
-            pytest.fail(f"CTC_REQUIRE_BROWSER=1 but {error}")
-        pytest.skip(str(error))
+from conftest import require_browser
 
 
 def numbers(result: dict, prefix: str = "") -> dict[str, object]:
