@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from system_chromium import CHROMIUM_ARGS, chromium_path
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from playwright.sync_api import Page, Request
 
@@ -172,48 +172,67 @@ def response_end(request: Request) -> float:
     return time.time()
 
 
+class ResponseTracker:
+    """The page's document, XHR and fetch requests: which are pending, when the last ended.
+
+    Events reach Python only while Playwright waits, so the end time is the
+    browser's own timing of each response, not when Python heard of it.
+    """
+
+    def __init__(self) -> None:
+        self.pending: set[Request] = set()
+        self.ends: list[float] = []
+        self.heard = time.monotonic()
+
+    def started(self, request: Request) -> None:
+        """Count a tracked request as pending."""
+        if request.resource_type in TRACKED:
+            self.pending.add(request)
+            self.heard = time.monotonic()
+
+    def finished(self, request: Request) -> None:
+        """A tracked request's response arrived: note when its last byte did."""
+        if request in self.pending:
+            self.ends.append(response_end(request))
+        self.failed(request)
+
+    def failed(self, request: Request) -> None:
+        """A tracked request is over (a failure makes nothing ready, so no end time)."""
+        if request in self.pending:
+            self.pending.discard(request)
+            self.heard = time.monotonic()
+
+    def idle(self) -> bool:
+        """Nothing pending and nothing heard for `IDLE_SECONDS`."""
+        return not self.pending and time.monotonic() - self.heard >= IDLE_SECONDS
+
+    def handlers(self) -> dict[str, Callable[[Request], None]]:
+        """Playwright page event -> the method that follows it."""
+        return {
+            "request": self.started,
+            "requestfinished": self.finished,
+            "requestfailed": self.failed,
+        }
+
+
 def time_page(page: Page, url: str) -> tuple[float, float]:
     """Seconds from `page.goto` until the last tracked response finished (idle wait excluded),
     and until the page's load event (its scripts, styles and drawing done).
-
-    Events reach Python only while Playwright waits, so the end time is the
-    browser's own timing of the response, not when Python heard of it.
     """
-    pending: set[Request] = set()
-    ends: list[float] = []
-    heard = [time.monotonic()]
-
-    def started(request: Request) -> None:
-        if request.resource_type in TRACKED:
-            pending.add(request)
-            heard[0] = time.monotonic()
-
-    def ended(request: Request, finished: bool) -> None:
-        if request in pending:
-            pending.discard(request)
-            heard[0] = time.monotonic()
-            if finished:
-                ends.append(response_end(request))
-
-    def finished(request: Request) -> None:
-        ended(request, True)
-
-    def failed(request: Request) -> None:
-        ended(request, False)
-
-    handlers = {"request": started, "requestfinished": finished, "requestfailed": failed}
+    tracker = ResponseTracker()
+    handlers = tracker.handlers()
     for event, handler in handlers.items():
         page.on(event, handler)
     try:
         start = time.time()
         page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
         loaded = time.time() - start
-        while pending or time.monotonic() - heard[0] < IDLE_SECONDS:
+        while not tracker.idle():
             page.wait_for_timeout(50)
     finally:
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
-    return max(ends, default=time.time()) - start, loaded
+    return max(tracker.ends, default=time.time()) - start, loaded
 
 
 def summary(runs: list[tuple[float, float]], first: tuple[float, float]) -> dict[str, float]:
