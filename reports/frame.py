@@ -12,6 +12,7 @@ pages that call the same functions, agree with each other.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -158,9 +159,14 @@ class Frame:
         """Position ids in the order the register opens them."""
         return list(self.history)
 
-    @property
+    @functools.cached_property
     def multi_municipality(self) -> bool:
-        """Whether costs or kommunbidrag span more than one municipality."""
+        """Whether costs or kommunbidrag span more than one municipality.
+
+        Cached: reports ask once per cost line (through `committee_name`), and
+        walking every line each time made them quadratic in the ledger's size.
+        A narrowed copy (`dataclasses.replace`) is a new object and asks anew.
+        """
         found = {line.municipality for line in self.costs}
         found |= {line.municipality for line in self.budget}
         return len(found) > 1
@@ -252,6 +258,8 @@ def cost_lines(
     positions' history, each payroll line gets the position booked on that code.
     """
     index = unit_index(history or {})
+    # Responsibility code -> its area, looked up once: many costs share few codes.
+    areas: dict[str, str | None] = {}
     lines = []
     for entry in entries:
         if not isinstance(entry, data.Transaction):
@@ -265,7 +273,9 @@ def cost_lines(
             unit = str(unit) if unit is not None else None
             area = None
             if mapping is not None and unit and mapping.municipality in ("", parsed.municipality):
-                area = mapping.area_of(unit)
+                if unit not in areas:
+                    areas[unit] = mapping.area_of(unit)
+                area = areas[unit]
             spell = position_of(index, unit, entry.date) if cost_type in PERSONNEL_KINDS else None
             lines.append(
                 CostLine(

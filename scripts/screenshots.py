@@ -10,8 +10,6 @@ extension pages linked from Fava's sidebar in headless Chromium (Debian's
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,15 +18,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from system_chromium import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 
 def free_port() -> int:
@@ -64,7 +56,7 @@ def shoot(base: str, out: Path) -> list[Path]:
     """One PNG per shot: a page's top, or one panel scrolled into view."""
     from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("CTC_CHROMIUM") or shutil.which("chromium")
+    chromium = chromium_path()
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

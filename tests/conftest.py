@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,10 @@ from ctc.ledger import load_ledger
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "ledger"
 EXAMPLE = EXAMPLE_DIR / "main.beancount"
+SCRIPTS = ROOT / "scripts"
+if str(SCRIPTS) not in sys.path:
+    # The scripts (benchmarks, Chromium's settings) are importable from tests.
+    sys.path.append(str(SCRIPTS))
 
 PLUGINS = "\n".join(
     f'plugin "ctc.plugins.{name}"'
@@ -96,6 +102,34 @@ def append(path: Path, text: str) -> int:
     start = existing.count("\n") + 2
     path.write_text(existing + "\n" + text, encoding="utf-8")
     return start
+
+
+# --- A real browser --------------------------------------------------------------------
+
+
+def require_browser() -> str:
+    """Chromium's path for Playwright; skip without it, or fail when CI requires it.
+
+    CI sets CTC_REQUIRE_BROWSER=1 (in .ci/run), which turns a missing
+    Playwright or Chromium into a failure instead of a skip.
+    """
+    from system_chromium import chromium_path
+
+    required = os.environ.get("CTC_REQUIRE_BROWSER") == "1"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        if required:
+            pytest.fail("CTC_REQUIRE_BROWSER=1 but Playwright is not installed")
+        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
+    path = chromium_path()
+    if path is None:
+        if required:
+            pytest.fail(
+                "CTC_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install chromium)"
+            )
+        pytest.skip("no Chromium on this machine (apt-get install chromium to run browser tests)")
+    return path
 
 
 # --- A real Fava server ------------------------------------------------------------

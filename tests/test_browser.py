@@ -7,50 +7,19 @@ failure.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    """The Chromium binary: $CTC_CHROMIUM, else Debian's."""
-    return (
-        os.environ.get("CTC_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
+from conftest import require_browser
 
 
 @pytest.fixture(scope="module")
 def browser():
-    path = chromium_path()
-    required = os.environ.get("CTC_REQUIRE_BROWSER") == "1"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if required:
-            pytest.fail("CTC_REQUIRE_BROWSER=1 but Playwright is not installed")
-        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
-    if path is None:
-        if required:
-            pytest.fail(
-                "CTC_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install chromium)"
-            )
-        pytest.skip("no Chromium on this machine (apt-get install chromium to run browser tests)")
+    path = require_browser()
+    from playwright.sync_api import sync_playwright
+    from system_chromium import CHROMIUM_ARGS
+
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield instance

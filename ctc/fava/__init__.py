@@ -61,10 +61,14 @@ class _CachedFrames(FavaExtensionBase):
 
     def frame(self, filtered: bool = True) -> Frame:
         """The report layer's frame of Fava's filtered entries (or of the whole ledger)."""
+        entries = g.filtered.entries if filtered else self.ledger.all_entries
         args = request.args
-        key = (args.get("account"), args.get("filter"), args.get("time")) if filtered else ("all",)
+        key: tuple[str | None, ...] = (args.get("account"), args.get("filter"), args.get("time"))
+        if entries is self.ledger.all_entries:
+            # No filter: Fava hands over the whole ledger, whose frame is built already
+            # (or will be) for the panels that ignore filters; build it only once.
+            key = ("all",)
         if key not in self._frames:
-            entries = g.filtered.entries if filtered else self.ledger.all_entries
             self._frames[key] = build_frame(
                 entries, self.ledger.options, register_entries=self.ledger.all_entries
             )
