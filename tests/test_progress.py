@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import bench_inputs  # noqa: E402
+import bench_inputs
 
 
 @pytest.fixture(scope="module")
