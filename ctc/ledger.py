@@ -70,7 +70,8 @@ def load_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:
         entries, errors, options_map = cached
     else:
         loader.initialize(use_cache=False)
-        entries, errors, options_map = loader.load_file(str(absolute))
+        with load_cache.collector_paused():
+            entries, errors, options_map = loader.load_file(str(absolute))
         if caching:
             load_cache.write(absolute, (entries, errors, options_map))
     options, _ = parse_options(entries)

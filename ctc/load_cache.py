@@ -35,6 +35,7 @@ silent miss: the ledger is then loaded as without a cache.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import importlib.util
 import os
@@ -42,7 +43,8 @@ import pickle
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -87,6 +89,26 @@ class Manifest:
             and all(Path(p).is_file() == e for p, e in self.paths.items())
             and all(folder_files(Path(p)) == f for p, f in self.folders.items())
         )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector around a bulk load or store.
+
+    A load creates millions of objects that all stay alive, and every
+    allocation counts toward the collector's thresholds, so it keeps walking
+    the growing heap and finds nothing to free. On 100 000 transactions this
+    paused collector makes parsing about a quarter faster and unpickling and
+    pickling about three times faster. Reference counting still frees
+    objects meanwhile; the collector is switched back on afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def enabled(environ: Mapping[str, str] | None = None) -> bool:
@@ -215,7 +237,8 @@ def read(main: Path, folder: Path | None = None) -> Loaded | None:
                 and header[2].is_current()
             ):
                 return None
-            loaded = pickle.load(handle)  # noqa: S301
+            with collector_paused():
+                loaded = pickle.load(handle)  # noqa: S301
     except Exception:
         # Missing, unreadable, truncated, from other code: all just a miss.
         return None
@@ -249,4 +272,5 @@ def write(main: Path, loaded: Loaded, folder: Path | None = None) -> Path | None
 def _dump(handle: BinaryIO, header: tuple[Any, ...], loaded: Loaded) -> None:
     """The header first, so a miss is decided without unpickling the entries."""
     pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    pickle.dump(loaded, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with collector_paused():
+        pickle.dump(loaded, handle, protocol=pickle.HIGHEST_PROTOCOL)
