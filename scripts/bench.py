@@ -122,29 +122,38 @@ def ctc_has_import() -> bool:
 
 
 def bench_ledger(cache: Path, transactions: int) -> dict:
-    """bean-check with and without the domain plugins, ctc check, ctc report yearly."""
+    """bean-check with and without the domain plugins; ctc check and report, cold and cached."""
     with_plugins = bench_inputs.write_ledger(cache / f"ledger_{transactions}", transactions)
     without = bench_inputs.write_ledger(
         cache / f"ledger_{transactions}_bare", transactions, plugins=False
     )
     bean_check = shutil.which("bean-check", path=str(Path(PYTHON).parent)) or "bean-check"
     no_cache = {"BEANCOUNT_DISABLE_LOAD_CACHE": "1"}
+    cold = {"CTC_NO_CACHE": "1"}
+    # ctc's load cache goes under the bench cache, emptied so the first cached run fills it.
+    warm = {"CTC_CACHE_DIR": str(cache / f"load_cache_{transactions}")}
+    shutil.rmtree(warm["CTC_CACHE_DIR"], ignore_errors=True)
+    check = [PYTHON, "-m", "ctc.cli", "check", str(with_plugins)]
+    report = [PYTHON, "-m", "ctc.cli", "report", "yearly", str(with_plugins), "--format", "csv"]
     results = {
         "bean_check_plugins": measure(
             "bean_check_plugins", [bean_check, str(with_plugins)], no_cache
         ),
         "bean_check_bare": measure("bean_check_bare", [bean_check, str(without)], no_cache),
-        "ctc_check": measure("ctc_check", [PYTHON, "-m", "ctc.cli", "check", str(with_plugins)]),
-        "ctc_report_yearly": measure(
-            "ctc_report_yearly",
-            [PYTHON, "-m", "ctc.cli", "report", "yearly", str(with_plugins), "--format", "csv"],
-        ),
+        "ctc_check": measure("ctc_check", check, cold),
+        "ctc_check_fill_cache": measure("ctc_check_fill_cache", check, warm),
+        "ctc_check_warm": measure("ctc_check_warm", check, warm),
+        "ctc_report_yearly": measure("ctc_report_yearly", report, cold),
+        "ctc_report_yearly_warm": measure("ctc_report_yearly_warm", report, warm),
     }
     base = results["bean_check_plugins"].seconds
     ratios = {
         "plugins_overhead": round(base / results["bean_check_bare"].seconds - 1, 3),
         "ctc_check_vs_bean_check": round(results["ctc_check"].seconds / base, 2),
         "report_vs_bean_check": round(results["ctc_report_yearly"].seconds / base, 2),
+        "check_cold_vs_warm": round(
+            results["ctc_check"].seconds / results["ctc_check_warm"].seconds, 2
+        ),
     }
     return {
         "transactions": transactions,

@@ -42,4 +42,8 @@ def test_bench_suite_reports_every_figure(tmp_path):
         "plugins_overhead",
         "ctc_check_vs_bean_check",
         "report_vs_bean_check",
+        "check_cold_vs_warm",
     }
+    assert set(report["ledger"]["measurements"]) >= {"ctc_check", "ctc_check_warm"}
+    # The benchmark's load cache stays under its own cache folder.
+    assert (tmp_path / "load_cache_1000").is_dir()

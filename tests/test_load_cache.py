@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_DIR, snapshot
+from conftest import EXAMPLE_DIR, append, snapshot
 
 from ctc import load_cache
 from ctc.ledger import load_ledger
@@ -22,6 +22,11 @@ def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CTC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("CTC_NO_CACHE", raising=False)
     return target / "main.beancount"
+
+
+def cost(account: str, date: str = "2023-05-01") -> str:
+    """One booked cost of 1 kr on `account`."""
+    return f'{date} * "Kostnad"\n  {account}  1.00 SEK\n  Liabilities:Malmo:Avrakning\n'
 
 
 def cache_files(tmp_path: Path) -> list[Path]:
@@ -49,12 +54,7 @@ def test_second_load_hits_with_the_same_entries_and_errors(ledger):
 
 
 def test_cached_errors_are_the_same_errors(ledger):
-    costs = ledger.parent / "costs" / "2023.beancount"
-    costs.write_text(
-        costs.read_text(encoding="utf-8")
-        + '\n2023-05-01 * "Okänt konto"\n  Expenses:Nowhere  1.00 SEK\n  Liabilities:Malmo:Avrakning\n',
-        encoding="utf-8",
-    )
+    append(ledger.parent / "costs" / "2023.beancount", cost("Expenses:Nowhere"))
     first = load_ledger(ledger)
     second = load_ledger(ledger)
     assert first.errors and second.from_cache is True
@@ -65,12 +65,7 @@ def test_cached_errors_are_the_same_errors(ledger):
 
 def test_editing_an_included_file_misses_and_the_change_is_seen(ledger):
     count = len(load_ledger(ledger).entries)
-    costs = ledger.parent / "costs" / "2023.beancount"
-    costs.write_text(
-        costs.read_text(encoding="utf-8")
-        + '\n2023-05-01 * "Extra"\n  Expenses:Malmo:KS:CTC:Lon  1.00 SEK\n  Liabilities:Malmo:Avrakning\n',
-        encoding="utf-8",
-    )
+    append(ledger.parent / "costs" / "2023.beancount", cost("Expenses:Malmo:KS:CTC:Lon"))
     edited = load_ledger(ledger)
     assert edited.from_cache is False
     assert len(edited.entries) == count + 1
@@ -79,10 +74,8 @@ def test_editing_an_included_file_misses_and_the_change_is_seen(ledger):
 
 def test_a_new_file_matching_an_include_glob_misses(ledger):
     count = len(load_ledger(ledger).entries)
-    (ledger.parent / "costs" / "2099.beancount").write_text(
-        '2024-05-01 * "Ny fil"\n  Expenses:Malmo:KS:CTC:Lon  1.00 SEK\n  Liabilities:Malmo:Avrakning\n',
-        encoding="utf-8",
-    )
+    new_file = ledger.parent / "costs" / "2099.beancount"
+    new_file.write_text(cost("Expenses:Malmo:KS:CTC:Lon", "2024-05-01"), encoding="utf-8")
     added = load_ledger(ledger)
     assert added.from_cache is False
     assert len(added.entries) == count + 1
