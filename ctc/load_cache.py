@@ -97,16 +97,19 @@ def collector_paused() -> Iterator[None]:
 
     A load creates millions of objects that all stay alive, and every
     allocation counts toward the collector's thresholds, so it keeps walking
-    the growing heap and finds nothing to free. On 100 000 transactions this
-    paused collector makes parsing about a quarter faster and unpickling and
-    pickling about three times faster. Reference counting still frees
-    objects meanwhile; the collector is switched back on afterwards.
+    the growing heap and finds nothing to free. Afterwards the survivors are
+    frozen (`gc.freeze`), so later collections skip them instead of walking
+    them all once more per generation. Neither stops reference counting:
+    entries hold no cycles, so a dropped ledger is freed as usual. On 100 000
+    transactions this makes a load about a tenth faster and unpickling and
+    pickling about three times faster.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
