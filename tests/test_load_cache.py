@@ -136,6 +136,25 @@ def test_a_changed_code_fingerprint_misses(ledger, monkeypatch):
     assert load_ledger(ledger).from_cache is False
 
 
+def test_a_changed_plugin_outside_ctc_misses(tmp_path, monkeypatch):
+    monkeypatch.setenv("CTC_CACHE_DIR", str(tmp_path / "cache"))
+    code = tmp_path / "code"
+    code.mkdir()
+    plugin = code / "ctc_test_passthrough.py"
+    plugin.write_text(
+        '__plugins__ = ("passthrough",)\n\n\ndef passthrough(entries, options_map):\n'
+        "    return entries, []\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(code))
+    main = tmp_path / "main.beancount"
+    main.write_text('plugin "ctc_test_passthrough"\n2020-01-01 open Assets:Kassa\n')
+    assert load_ledger(main).from_cache is False
+    assert load_ledger(main).from_cache is True
+    plugin.write_text(plugin.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    assert load_ledger(main).from_cache is False
+
+
 def test_a_corrupt_cache_file_is_a_miss_not_an_error(ledger, tmp_path):
     count = len(load_ledger(ledger).entries)
     (path,) = cache_files(tmp_path)
