@@ -2,6 +2,8 @@
 
 Every command, report and page loads the ledger through `load_ledger`, so
 they all see the same entries, the same plugin checks and the same options.
+An unchanged ledger is read from the load cache (`ctc.load_cache`), outside
+the ledger's folder; Beancount's own cache stays off.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from beancount import loader
 from beancount.core import data
 
+from ctc import load_cache
 from ctc.errors import UserError
 from ctc.registers import LedgerOptions, parse_options
 
@@ -33,6 +36,8 @@ class Ledger:
     errors: list[Any]
     options_map: dict[str, Any]
     options: LedgerOptions
+    from_cache: bool = False
+    """Whether the entries came from the load cache rather than a fresh parse."""
 
 
 def default_ledger_path(environ: dict[str, str] | None = None) -> Path:
@@ -50,18 +55,32 @@ def resolve_ledger_path(path: Path | None) -> Path:
     return resolved
 
 
-def load_ledger(path: Path | None = None) -> Ledger:
-    """Load a ledger with all its plugins; errors are returned, not raised."""
+def load_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:
+    """Load a ledger with all its plugins; errors are returned, not raised.
+
+    With `use_cache` (and unless $CTC_NO_CACHE says otherwise) an unchanged
+    ledger comes from the load cache, and a fresh load is stored in it.
+    """
     resolved = resolve_ledger_path(path)
-    loader.initialize(use_cache=False)
-    entries, errors, options_map = loader.load_file(str(resolved))
+    # Absolute as Beancount makes it (symlinks kept), so entries name the same files.
+    absolute = Path(os.path.abspath(resolved))  # noqa: PTH100
+    caching = use_cache and load_cache.enabled()
+    cached = load_cache.read(absolute) if caching else None
+    if cached is not None:
+        entries, errors, options_map = cached
+    else:
+        loader.initialize(use_cache=False)
+        with load_cache.collector_paused():
+            entries, errors, options_map = loader.load_file(str(absolute))
+        if caching:
+            load_cache.write(absolute, (entries, errors, options_map))
     options, _ = parse_options(entries)
-    return Ledger(resolved, entries, errors, options_map, options)
+    return Ledger(resolved, entries, errors, options_map, options, from_cache=cached is not None)
 
 
-def load_clean_ledger(path: Path | None = None) -> Ledger:
+def load_clean_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:
     """Load a ledger for a report, refusing one that does not pass its checks."""
-    ledger = load_ledger(path)
+    ledger = load_ledger(path, use_cache)
     if ledger.errors:
         count = len(ledger.errors)
         raise UserError(

@@ -4,7 +4,9 @@ Fava has no login. So `ctc serve` binds to 127.0.0.1, refuses any other
 address unless the caller also says `public`, and is read-only unless asked
 otherwise: Fava then answers every request that is not a GET (the editor,
 adding entries, uploading and deleting documents) with 401. Serving never
-writes to the ledger's folder: Beancount's load cache is switched off.
+writes to the ledger's folder: Fava loads through Beancount's uncached loader,
+Beancount's pickle cache (which writes beside the ledger) is switched off as
+well, and ctc's own load cache is not used here.
 """
 
 from __future__ import annotations

@@ -15,9 +15,8 @@ The functions neither print nor exit: they return an `ImportSummary` or raise
 from __future__ import annotations
 
 import contextlib
-import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +33,7 @@ from ctc.importers.lock import ledger_lock
 from ctc.importers.registry import importer_for
 from ctc.importers.summary import FileSummary, ImportSummary, UndoSummary
 from ctc.ledger import Ledger, format_error, load_ledger, resolve_ledger_path
+from ctc.load_cache import collector_paused
 from ctc.mapping import Mapping, load_mapping
 from ctc.provenance import SOURCE_FILE, SOURCE_SHA256
 from ctc.registers import customs
@@ -43,23 +43,6 @@ DOCUMENTS = "documents"
 ARCHIVE_NAME = "{date:%Y-%m-%d}.{name}"
 """beangulp's archive file name: the file's date, a dot, its name."""
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a file's rows become entries.
-
-    Tens of thousands of new entries, none of them in a reference cycle, would
-    otherwise make the collector walk every object of the loaded ledger again
-    and again; memory is freed by reference counting all the same.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def mapping_for(ledger: Ledger, config: Path | None) -> Mapping:

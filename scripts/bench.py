@@ -111,7 +111,9 @@ def bench_export(path: Path, rows: int, include_pandas: bool) -> dict:
         )
     summary_file = path.with_suffix(".summary.json")
     command = [*CTC, "import", "--dry-run", "--json", str(path), "--ledger", str(EXAMPLE)]
-    results["ctc_import_dry_run"] = measure("ctc_import_dry_run", command, stdout=summary_file)
+    results["ctc_import_dry_run"] = measure(
+        "ctc_import_dry_run", command, {"CTC_NO_CACHE": "1"}, stdout=summary_file
+    )
     floor = min(results["floor_calamine"], results["floor_fastexcel"], key=lambda m: m.seconds)
     ours = results["ctc_import_dry_run"]
     entry = {"rows": rows, "file_mb": round(path.stat().st_size / 2**20, 1), "floor": floor.name}

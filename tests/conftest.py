@@ -65,6 +65,15 @@ ONE_SALARY = """\
 """A cost entry for a small ledger: one month's salary at KS, with no source."""
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_load_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every test (and every `ctc` it starts) caches loads in a session folder, not ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CTC_CACHE_DIR", str(tmp_path_factory.mktemp("load-cache")))
+        patch.delenv("CTC_NO_CACHE", raising=False)
+        yield
+
+
 def write_small(tmp_path: Path, body: str) -> Path:
     """A small ledger: the shared header plus `body`, written to a file."""
     path = tmp_path / "small.beancount"
