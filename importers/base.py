@@ -25,7 +25,7 @@ from ctc.importers.extraction import Extraction
 from ctc.importers.fastread import read_text_sheets, wants_fast_read
 from ctc.importers.identity import SourceFile, file_sha256
 from ctc.importers.layout import Kind, Located, locate, locate_text
-from ctc.importers.workbook import check_workbook, open_workbook
+from ctc.importers.workbook import check_workbook, open_workbook, sniff
 from ctc.mapping import Mapping
 from ctc.provenance import ROW_ID
 
@@ -36,6 +36,19 @@ DUPLICATE = "__duplicate__"
 def known_row_ids(entries: list[data.Directive]) -> set[str]:
     """Every row identity recorded in a ledger's entries."""
     return {str(entry.meta[ROW_ID]) for entry in entries if entry.meta and ROW_ID in entry.meta}
+
+
+def prepare_reading(path: Path) -> None:
+    """Import the column-wise reader now if `path` will need it (so a thread can just read)."""
+    try:
+        big = path.is_file() and wants_fast_read(path, sniff(path))
+    except UserError:
+        return  # locate_file reports it
+    if big:
+        import fastexcel  # noqa: F401
+        import polars  # noqa: F401
+
+        import ctc.importers.screen  # noqa: F401
 
 
 def locate_file(path: Path) -> Located:

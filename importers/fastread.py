@@ -35,6 +35,8 @@ FAST_READ_BYTES = 1 << 20
 DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 DIMENSION_BYTES = 4096
 """A worksheet's `<dimension>` comes first, within its first few hundred bytes."""
+FIRST_CELL_BYTES = 1 << 16
+CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(/>|>.*?</c>)', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,35 @@ def fits(frame: pl.DataFrame, declared: tuple[int, int, int, int] | None) -> boo
     )
 
 
+def first_cell(path: Path, part: str) -> tuple[int, int] | None:
+    """(1-based row, 0-based column) of the sheet's first cell with a value, from its XML.
+
+    Rows come in order, so this is the row the reader's range starts at. Its
+    column is the range's first column only when it is column A.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            head = stream.read(FIRST_CELL_BYTES)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    for match in CELL.finditer(head):
+        if b"<v>" in match.group(3) or b"<is>" in match.group(3):
+            return int(match.group(2)), column_number(match.group(1).decode())
+    return None
+
+
+def positions(
+    path: Path, part: str, frame: pl.DataFrame, declared: tuple[int, int, int, int] | None
+) -> tuple[int, int] | None:
+    """Where the frame's first cell is on the sheet, when that is certain; else None."""
+    if declared is not None and fits(frame, declared):
+        return declared[0], declared[1]
+    found = first_cell(path, part)
+    if found is not None and found[1] == 0:
+        return found
+    return None
+
+
 def read_text_sheets(path: Path) -> list[TextSheet] | None:
     """Every sheet of a big .xlsx as text; None when a sheet's positions cannot be trusted."""
     import fastexcel
@@ -148,10 +179,10 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
             frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
             if frame.height == 0:
                 continue
-            if not fits(frame, declared):
+            start = positions(path, parts.get(name, ""), frame, declared)
+            if start is None:
                 return None
-            first_row, first_column, _, _ = declared  # type: ignore[misc]
-            sheets.append(TextSheet(name, frame, first_row, first_column))
+            sheets.append(TextSheet(name, frame, *start))
     except (fastexcel.FastExcelError, KeyError, zipfile.BadZipFile, UnicodeError) as error:
         raise UserError(
             f"{path.name}: arbetsboken går inte att läsa; den är trasig eller avkortad "

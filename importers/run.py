@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +27,7 @@ from beancount.core import data
 from beancount.parser.grammar import ValueType
 
 from ctc.errors import UserError
-from ctc.importers.base import known_row_ids, locate_file
+from ctc.importers.base import known_row_ids, locate_file, prepare_reading
 from ctc.importers.extraction import Extraction, Item
 from ctc.importers.identity import file_sha256
 from ctc.importers.ledger_files import SOURCE_FILE_TYPE, Changes, group_by_target, remove_source
@@ -143,7 +145,14 @@ def run_import(
     """
     path = resolve_ledger_path(ledger_path)
     lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
-    with lock:
+    with lock, ThreadPoolExecutor(max_workers=1) as reader:
+        # The first file is read while the ledger loads: the reader runs in Rust
+        # without the GIL, so a big export and the ledger take the longer one's time.
+        # Its Python part (imports) runs first, here, so the thread goes straight to Rust.
+        first = None
+        if paths:
+            prepare_reading(paths[0])
+            first = reader.submit(copy_context().run, locate_file, paths[0])
         ledger = load_ledger(path)
         if ledger.errors:
             raise UserError(
@@ -157,9 +166,9 @@ def run_import(
         known = known_row_ids(ledger.entries)
         existing = list(ledger.entries)
         staged: list[_Staged] = []
-        for source in paths:
+        for index, source in enumerate(paths):
             with collector_paused():
-                located = locate_file(source)
+                located = first.result() if first and index == 0 else locate_file(source)
                 extraction = importer_for(located.kind, mapping, decision).read(
                     source, existing, located
                 )

@@ -127,3 +127,44 @@ def test_a_sheet_without_its_dimension_is_read_row_by_row(tmp_path, monkeypatch)
         4,
         "H",
     )
+
+
+def period_export(path: Path) -> Path:
+    """An export in the shape of the example's 2018 file: periods, text dates and text amounts."""
+    from ctc.importers.xlsx import write_xlsx
+
+    header = ["Period", "Bokföringsdatum", "TransNo", "Konto", "Ansvar", "Projekt", "Belopp"]
+    rows = [
+        ["201801", "2018-01-25", "T1", "5011", "110100", "CTC", "22 300,00"],
+        ["201801", "2018-01-26", "T2", "5011", "110100", "ANNAT", "1 000,50"],
+        ["201802", None, "T3", "7010", "310310", "ANNAT", "−2 000,05"],
+        ["201813", "2019-01-15", "T4", "7010", "310310", "ANNAT", "300,5"],
+        ["201803", "2018-04-02", "T5", "7010", "310310", "ANNAT", "400"],
+        ["201803", "20180305", "T6", "7010", "310310", "ANNAT", "(100,00)"],
+        [201804.0, "2018-04-30", "T7", 7010.0, "310310", "ANNAT", 99.99],
+        ["201805", "2018-05-02", "T8", "7010", "310455", "CTC", "2 500,25 kr"],
+        ["Summa", None, None, None, None, None, "24 501,19"],
+    ]
+    write_xlsx(path, [("Blad1", [header, *rows])])
+    return path
+
+
+def test_periods_and_swedish_text_amounts_are_screened_exactly(tmp_path, monkeypatch):
+    from ctc.importers.run import mapping_for
+    from ctc.importers.screen import screen
+    from ctc.ledger import load_ledger
+
+    path = period_export(tmp_path / "perioder.xlsx")
+    careful, fast = both_ways(path, monkeypatch)
+    assert fast == careful
+    (file,) = fast["files"]
+    assert (file["rows"], file["programme_rows"], file["not_programme"]) == (8, 2, 6)
+    assert file["rejected"] == []
+    (summary,) = run_import([path], EXAMPLE, dry_run=True).files
+    assert summary.notes == ("1 summarad(er) stämmer med raderna ovanför.",)
+    located = locate_file(path)
+    mapping = mapping_for(load_ledger(EXAMPLE), None)
+    screened = screen(located.frame, located.header.fields, mapping, 7)
+    # T2 (date in its period), T3 (no date), T7 (number cells): read column-wise.
+    assert screened.plain_rows == 3
+    assert screened.plain_last_date == datetime.date(2018, 4, 30)
