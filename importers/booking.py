@@ -14,12 +14,13 @@ know is rejected, never guessed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
 from ctc.accounts import cost_account, cost_counter_account
-from ctc.importers.extraction import Item, Rejection, Totals
+from ctc.importers.extraction import LazyItem, Rejection, Totals
 from ctc.importers.identity import SourceFile
 from ctc.importers.layout import Header
 from ctc.importers.utfall import CostRow
@@ -98,10 +99,10 @@ class _Lookup:
 
 def cost_items(
     rows: Iterable[CostRow], mapping: Mapping, source: SourceFile, header: Header
-) -> tuple[list[Item], Totals, list[Rejection]]:
+) -> tuple[list[LazyItem], Totals, list[Rejection]]:
     """Entries for programme rows, their control totals, and the rows the mapping cannot place."""
     lookup = _Lookup(mapping)
-    items: list[Item] = []
+    items: list[LazyItem] = []
     totals = Totals()
     rejected: list[Rejection] = []
     sheet = source.sheet or ""
@@ -130,7 +131,9 @@ def cost_items(
         if committee is None or kind is None:
             continue
         totals.add(row.date.year, committee, row.amount)
-        items.append(Item(cost_entry(row, committee, kind, lookup, source), row.row_id, row.amount))
+        build = partial(cost_entry, row, committee, kind, lookup, source)
+        accounts = (lookup.target(committee, kind), lookup.counter)
+        items.append(LazyItem(build, row.row_id, row.amount, accounts))
     return items, totals, rejected
 
 

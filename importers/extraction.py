@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -49,6 +50,48 @@ class Item:
     rows: int = 1
     """How many source rows the entry stands for."""
 
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        """The accounts the entry posts to (each must be open in the ledger)."""
+        return tuple(posting.account for posting in getattr(self.entry, "postings", ()))
+
+
+class LazyItem:
+    """An `Item` whose entry is built only when something asks for it.
+
+    A dry run of a city's general ledger needs every programme row's identity,
+    amount and accounts, but never its Beancount entry; building tens of
+    thousands of them would be most of the work after the read.
+    """
+
+    __slots__ = ("_build", "_entry", "accounts", "amount", "row_id", "rows")
+
+    def __init__(
+        self,
+        build: Callable[[], data.Directive],
+        row_id: str,
+        amount: Decimal,
+        accounts: tuple[str, ...],
+        rows: int = 1,
+    ) -> None:
+        self._build = build
+        self._entry: data.Directive | None = None
+        self.row_id = row_id
+        self.amount = amount
+        self.accounts = accounts
+        self.rows = rows
+
+    @property
+    def entry(self) -> data.Directive:
+        """The entry, built on first use."""
+        if self._entry is None:
+            self._entry = self._build()
+        return self._entry
+
+
+AnyItem = Item | LazyItem
+"""What deduplication and writing take: an entry, built now or on first use."""
+
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -60,7 +103,7 @@ class Extraction:
     """The account the file is archived under (beangulp's `account`)."""
     date: datetime.date
     """The file's date for its archive name (beangulp's `date`)."""
-    items: tuple[Item, ...]
+    items: tuple[AnyItem, ...]
     rows: int
     """Data rows (title, header, blank and sum rows are not data rows)."""
     programme_rows: int

@@ -28,7 +28,7 @@ from beancount.parser.grammar import ValueType
 
 from ctc.errors import UserError
 from ctc.importers.base import known_row_ids, locate_file, prepare_reading
-from ctc.importers.extraction import Extraction, Item
+from ctc.importers.extraction import AnyItem, Extraction
 from ctc.importers.identity import file_sha256
 from ctc.importers.ledger_files import SOURCE_FILE_TYPE, Changes, group_by_target, remove_source
 from ctc.importers.lock import ledger_lock
@@ -56,9 +56,9 @@ def mapping_for(ledger: Ledger, config: Path | None) -> Mapping:
     return load_mapping(ledger.path.parent / "mapping.toml")
 
 
-def deduplicate(items: Iterable[Item], known: set[str]) -> tuple[list[Item], int]:
+def deduplicate(items: Iterable[AnyItem], known: set[str]) -> tuple[list[AnyItem], int]:
     """The items whose row identity is new (recorded in `known`), and how many rows were not."""
-    new: list[Item] = []
+    new: list[AnyItem] = []
     duplicates = 0
     for item in items:
         if item.row_id in known:
@@ -92,7 +92,7 @@ def missing_archives(ledger: Ledger) -> list[str]:
     return warnings
 
 
-def _summary(extraction: Extraction, new: list[Item], duplicates: int) -> FileSummary:
+def _summary(extraction: Extraction, new: list[AnyItem], duplicates: int) -> FileSummary:
     return FileSummary(
         file=extraction.source.name,
         kind=extraction.kind,
@@ -110,13 +110,13 @@ def _summary(extraction: Extraction, new: list[Item], duplicates: int) -> FileSu
     )
 
 
-def _check_accounts(ledger: Ledger, extraction: Extraction, items: list[Item]) -> None:
+def _check_accounts(ledger: Ledger, extraction: Extraction, items: list[AnyItem]) -> None:
     opened = {entry.account for entry in ledger.entries if isinstance(entry, data.Open)}
     for item in items:
-        for posting in getattr(item.entry, "postings", ()):
-            if posting.account not in opened:
+        for account in item.accounts:
+            if account not in opened:
                 raise UserError(
-                    f"{extraction.source.name}: kontot {posting.account} är inte öppnat i "
+                    f"{extraction.source.name}: kontot {account} är inte öppnat i "
                     f"huvudboken {ledger.path}; lägg till ett open-direktiv för det."
                 )
 
@@ -124,7 +124,7 @@ def _check_accounts(ledger: Ledger, extraction: Extraction, items: list[Item]) -
 @dataclass(frozen=True, slots=True)
 class _Staged:
     extraction: Extraction
-    new: list[Item]
+    new: list[AnyItem]
     duplicates: int
 
 
@@ -175,7 +175,8 @@ def run_import(
             new, duplicates = deduplicate(extraction.items, known)
             if not extraction.rejected:
                 _check_accounts(ledger, extraction, new)
-            existing += [item.entry for item in new]
+            if index + 1 < len(paths):  # the next file's importer sees these entries
+                existing += [item.entry for item in new]
             staged.append(_Staged(extraction, new, duplicates))
         failed = any(stage.extraction.rejected for stage in staged)
         files = tuple(

@@ -45,7 +45,7 @@ def run_suite(tmp_path, *extra: str) -> dict:
             sys.executable,
             str(ROOT / "scripts" / "bench.py"),
             *("--rows", "1000", "--rows", "2000"),
-            *("--ledger-transactions", "1000", "--page-repeats", "1"),
+            *("--ledger-transactions", "1000", "--page-repeats", "1", "--repeats", "1"),
             *("--cache", str(tmp_path), "--json", *extra),
         ],
         capture_output=True,
@@ -76,6 +76,7 @@ def test_bench_suite_reports_every_figure(tmp_path):
         *ledger["measurements"].values(),
     ]:
         assert measurement["ok"] is True, measurement
+        assert measurement["runs"] == 1
         assert measurement["seconds"] > 0 and measurement["peak_mb"] > 0
     fava = report["fava"]
     assert fava["fava_income_statement"]["seconds"] > 0
