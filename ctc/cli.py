@@ -12,33 +12,91 @@ import sys
 
 import typer
 
-from ctc.commands.check import check
-from ctc.commands.imports import import_files
-from ctc.commands.report import report_app
-from ctc.commands.serve import serve
-from ctc.commands.trace import trace
 from ctc.errors import UserError
 
-app = typer.Typer(
-    name="ctc",
-    help="Huvudbok för kostnader och växlingar av kommunbidrag mellan nämnder (CTC).",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-app.command()(check)
-app.add_typer(report_app, name="report")
-app.command()(serve)
-app.command()(trace)
-app.command("import")(import_files)
+HELP = "Huvudbok för kostnader och växlingar av kommunbidrag mellan nämnder (CTC)."
+
+
+def _check(app: typer.Typer) -> None:
+    from ctc.commands.check import check
+
+    app.command()(check)
+
+
+def _report(app: typer.Typer) -> None:
+    from ctc.commands.report import report_app
+
+    app.add_typer(report_app, name="report")
+
+
+def _serve(app: typer.Typer) -> None:
+    from ctc.commands.serve import serve
+
+    app.command()(serve)
+
+
+def _trace(app: typer.Typer) -> None:
+    from ctc.commands.trace import trace
+
+    app.command()(trace)
+
+
+def _import(app: typer.Typer) -> None:
+    from ctc.commands.imports import import_files
+
+    app.command("import")(import_files)
+
+
+def _scenario(app: typer.Typer) -> None:
+    from ctc.commands.scenario import scenario_app
+
+    app.add_typer(scenario_app, name="scenario")
+
+
+COMMANDS = {
+    "check": _check,
+    "report": _report,
+    "serve": _serve,
+    "trace": _trace,
+    "import": _import,
+    "scenario": _scenario,
+}
+"""Each command and how to register it, in the order `ctc --help` lists them."""
+
+
+def build_app(argv: list[str]) -> typer.Typer:
+    """The `ctc` app with the command `argv` names, or with all of them.
+
+    A command's module (and the libraries it needs) is imported only when
+    that command runs: `ctc import` on a big export should not first import
+    every report.
+    """
+    app = typer.Typer(
+        name="ctc",
+        help=HELP,
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback()
+    def root() -> None:
+        """Keeps `ctc` a group of commands when only one is registered."""
+
+    named = next((arg for arg in argv if not arg.startswith("-")), None)
+    for name, register in COMMANDS.items():
+        if named not in COMMANDS or name == named:
+            register(app)
+    return app
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run `ctc`; return its exit code. User errors become one line on stderr."""
-    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    command = typer.main.get_command(build_app(args))
     try:
-        result = command.main(args=argv, prog_name="ctc", standalone_mode=False)
+        result = command.main(args=args, prog_name="ctc", standalone_mode=False)
     except UserError as error:
         typer.echo(f"ctc: fel: {error}", err=True)
         return 1
@@ -55,15 +113,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     return result if isinstance(result, int) else 0
 
-
-# Scenarios and forecasts (issue 8): their own modules, registered here so that the
-# report module stays untouched; above the __main__ guard so `python -m ctc.cli` sees them.
-from ctc.commands.report_scenario import forecast, scenario  # noqa: E402
-from ctc.commands.scenario import scenario_app  # noqa: E402
-
-report_app.command("scenario")(scenario)
-report_app.command("forecast")(forecast)
-app.add_typer(scenario_app, name="scenario")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,7 +19,12 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+
+def escape(text: str) -> str:
+    """Text for XML content: &, < and > as entities (what a cell or a sheet name needs)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 Cell = str | bool | int | Decimal | float | datetime.date | None
 """A value the writer can put in a cell."""
@@ -136,7 +141,7 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
             _entry("xl/workbook.xml"),
             WORKBOOK.format(
                 sheets="".join(
-                    f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
+                    f'<sheet name="{escape(name).replace(chr(34), "&quot;")}" sheetId="{n}" r:id="rId{n}"/>'
                     for n, name in enumerate(names, start=1)
                 )
             ),

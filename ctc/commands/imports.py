@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from ctc import progress
-from ctc.commands.common import echo
 from ctc.errors import UserError
 from ctc.importers.run import run_import, run_undo
 from ctc.importers.summary import as_json, as_text, rejection_message
@@ -62,13 +61,13 @@ def import_files(
         if files:
             raise UserError("--undo tar en fil; ange inga andra filer.")
         result = run_undo(undo, ledger, dry_run)
-        echo((result.as_json() + "\n") if json else result.as_text())
+        sys.stdout.write((result.as_json() + "\n") if json else result.as_text())
         return
     if not files:
         raise UserError("Ange minst en Excelfil att läsa in (eller --undo FILE).")
     with progress.shown(enabled=not json and sys.stderr.isatty()):
         summary = run_import(files, ledger, config, dry_run, decision)
-    echo(as_json(summary) + "\n" if json else as_text(summary))
+    sys.stdout.write(as_json(summary) + "\n" if json else as_text(summary))
     for warning in summary.warnings:
         typer.echo(warning, err=True)
     if summary.rejected:

@@ -113,3 +113,10 @@ def motion(
     """Svar på en motion om programmets årliga kostnader, färdigt att klistra in."""
     check_span(from_year, to_year)
     run(ledger, fmt, output, unit, lang, lambda f: motion_report(f, from_year, to_year, unit, lang))
+
+
+# Scenarios and forecasts have their own module (they read scenario files, not only the ledger).
+from ctc.commands.report_scenario import forecast, scenario  # noqa: E402
+
+report_app.command("scenario")(scenario)
+report_app.command("forecast")(forecast)
