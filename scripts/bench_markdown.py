@@ -108,7 +108,15 @@ def fava(report: dict) -> list[str]:
 
 def render(report: dict) -> str:
     """All sections, separated by blank lines."""
-    parts = [header(report), exports(report), ledger(report), fava(report)]
+    parts = [
+        header(report),
+        ["### Import"],
+        exports(report),
+        ["### Ledger"],
+        ledger(report),
+        ["### Fava"],
+        fava(report),
+    ]
     return "\n\n".join("\n".join(part) for part in parts) + "\n"
 
 
