@@ -278,7 +278,7 @@ def bench_pages(ledger: Path, repeats: int = 3) -> dict[str, Any]:
     ratio = pages["ctc_dashboard"]["seconds"] / pages["fava_income_statement"]["seconds"]
     return {
         **pages,
-        "ratios": {"dashboard_vs_income_statement": round(ratio, 2)},
+        "ratios": {"dashboard_vs_income_statement": round(ratio, 3)},
         "server": {"ledger_load_seconds": round(ready, 3), "peak_rss_mb": peak},
         "repeats": repeats,
     }
