@@ -77,6 +77,10 @@ class Mapping:
     account_names: dict[str, str] = field(default_factory=dict)
     """Account number -> its name, used as the text of personnel entries."""
     copy_personnel_text: bool = False
+    _answers: dict[tuple[str, str], str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """(question, code) -> answer: an export or a ledger repeats few codes many times."""
 
     def is_programme(self, project: str | None, activity: str | None) -> bool:
         """Whether a row's project or activity marks it as the programme's."""
@@ -84,19 +88,37 @@ class Mapping:
 
     def committee_of(self, code: str) -> str | None:
         """The committee a responsibility code belongs to, or None if unknown."""
-        return _most_specific(self.committees, code)
+        return self._answer("committee", code)
 
     def area_of(self, code: str) -> str | None:
         """The area whose unit a responsibility code is, or None (common cost)."""
-        return _most_specific(self.areas, code)
+        return self._answer("area", code)
 
     def kind_of(self, account: str) -> str | None:
         """The kind of cost of an account number, or None if no range holds it."""
-        if not account.isdigit():
-            return None
-        number = int(account)
-        matches = [r for r in self.accounts if r.first <= number <= r.last]
-        return min(matches, key=lambda r: r.width).kind if matches else None
+        return self._answer("kind", account)
+
+    def _answer(self, question: str, code: str) -> str | None:
+        """A question about a code, worked out once per mapping and code."""
+        key = (question, code)
+        if key not in self._answers:
+            self._answers[key] = _QUESTIONS[question](self, code)
+        return self._answers[key]
+
+
+def _kind_of(mapping: Mapping, account: str) -> str | None:
+    if not account.isdigit():
+        return None
+    number = int(account)
+    matches = [r for r in mapping.accounts if r.first <= number <= r.last]
+    return min(matches, key=lambda r: r.width).kind if matches else None
+
+
+_QUESTIONS = {
+    "committee": lambda mapping, code: _most_specific(mapping.committees, code),
+    "area": lambda mapping, code: _most_specific(mapping.areas, code),
+    "kind": _kind_of,
+}
 
 
 def _most_specific(rules: tuple[tuple[CodeRule, str], ...], code: str) -> str | None:

@@ -41,38 +41,20 @@ SEK = "SEK"
 
 
 class _Lookup:
-    """The mapping's answers, remembered per code: an export repeats few codes many times.
+    """What a programme row's entry needs beyond the mapping's own (remembered) answers.
 
     A city's general ledger brings tens of thousands of programme rows with a
-    few hundred distinct codes, so every answer that depends on a code alone
-    (committee, area, kind, account names, the narration) is worked out once.
+    few hundred distinct codes, so the accounts and the account names are
+    worked out once per code.
     """
 
-    __slots__ = ("areas", "committees", "counter", "kinds", "mapping", "narrations", "targets")
+    __slots__ = ("counter", "mapping", "narrations", "targets")
 
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
-        self.committees: dict[str, str | None] = {}
-        self.kinds: dict[str, str | None] = {}
-        self.areas: dict[str, str | None] = {}
         self.targets: dict[tuple[str, str], str] = {}
         self.narrations: dict[str, str] = {}
         self.counter = cost_counter_account(mapping.municipality)
-
-    def committee(self, code: str) -> str | None:
-        if code not in self.committees:
-            self.committees[code] = self.mapping.committee_of(code)
-        return self.committees[code]
-
-    def kind(self, account: str) -> str | None:
-        if account not in self.kinds:
-            self.kinds[account] = self.mapping.kind_of(account)
-        return self.kinds[account]
-
-    def area(self, code: str) -> str | None:
-        if code not in self.areas:
-            self.areas[code] = self.mapping.area_of(code)
-        return self.areas[code]
 
     def target(self, committee: str, kind: str) -> str:
         """The committee's cost account for a kind of cost."""
@@ -107,8 +89,8 @@ def cost_items(
     rejected: list[Rejection] = []
     sheet = source.sheet or ""
     for row in rows:
-        committee = lookup.committee(row.responsibility)
-        kind = lookup.kind(row.account)
+        committee = mapping.committee_of(row.responsibility)
+        kind = mapping.kind_of(row.account)
         if committee is None:
             rejected.append(
                 Rejection(
@@ -149,7 +131,7 @@ def cost_entry(
         ("project", row.project),
         ("activity", row.activity),
         ("counterparty", row.counterparty),
-        ("area", lookup.area(row.responsibility)),
+        ("area", lookup.mapping.area_of(row.responsibility)),
         ("period", row.period),
         ("voucher_date", row.voucher_date),
     ):

@@ -13,11 +13,13 @@ representation, the same digits Python's `repr` gives, so an amount keeps
 every öre. The positions of the cells on the sheet come from the sheet's
 `<dimension>`: calamine drops empty leading rows and columns, and a row
 number is provenance. When the dimension is missing or disagrees with what
-was read, the workbook is read the careful way instead (`fits` is False).
+was read, the first cell with a value decides, if it stands in column A;
+otherwise the workbook is read the careful way instead.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ctc import progress
 from ctc.errors import UserError
+from ctc.importers.xlsx import column_index
 
 if TYPE_CHECKING:
     import polars as pl
@@ -33,9 +36,9 @@ if TYPE_CHECKING:
 FAST_READ_BYTES = 1 << 20
 """Workbooks from this size (compressed) are read column-wise; smaller ones row by row."""
 DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-DIMENSION_BYTES = 4096
-"""A worksheet's `<dimension>` comes first, within its first few hundred bytes."""
-FIRST_CELL_BYTES = 1 << 16
+HEAD_BYTES = 1 << 16
+"""How much of a worksheet's XML is read for its `<dimension>` (within the first few
+hundred bytes) and its first cell with a value."""
 CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(/>|>.*?</c>)', re.DOTALL)
 
 
@@ -62,14 +65,6 @@ def wants_fast_read(path: Path, container: str) -> bool:
     return container == "zip" and path.stat().st_size >= FAST_READ_BYTES
 
 
-def column_number(letters: str) -> int:
-    """0-based column of Excel column letters (A -> 0, AA -> 26)."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number - 1
-
-
 def sheet_parts(path: Path) -> dict[str, str]:
     """Sheet name -> its worksheet part in the zip, from the workbook's relationships."""
     with zipfile.ZipFile(path) as archive:
@@ -86,32 +81,26 @@ def sheet_parts(path: Path) -> dict[str, str]:
     parts = {}
     for match in re.finditer(r'<sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook):
         target = targets.get(match.group(2), "")
-        parts[_unescape(match.group(1))] = (
-            target.lstrip("/") if target.startswith("/") else (f"xl/{target}")
+        parts[html.unescape(match.group(1))] = (
+            target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         )
     return parts
 
 
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
+def part_head(path: Path, part: str) -> bytes:
+    """The first bytes of a worksheet's XML, where its dimension and first cells stand."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            return stream.read(HEAD_BYTES)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return b""
 
 
-def dimension(path: Path, part: str) -> tuple[int, int, int, int] | None:
+def dimension(head: bytes) -> tuple[int, int, int, int] | None:
     """(first row, first column, last row, last column) the sheet declares; None if it does not.
 
     Rows are 1-based, columns 0-based, as in messages and in `Header`.
     """
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-            head = stream.read(DIMENSION_BYTES)
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return None
     match = DIMENSION.search(head)
     if match is None:
         return None
@@ -119,9 +108,9 @@ def dimension(path: Path, part: str) -> tuple[int, int, int, int] | None:
     last_col, last_row = last_col or first_col, last_row or first_row
     return (
         int(first_row),
-        column_number(first_col.decode()),
+        column_index(first_col.decode()),
         int(last_row),
-        column_number(last_col.decode()),
+        column_index(last_col.decode()),
     )
 
 
@@ -135,30 +124,24 @@ def fits(frame: pl.DataFrame, declared: tuple[int, int, int, int] | None) -> boo
     )
 
 
-def first_cell(path: Path, part: str) -> tuple[int, int] | None:
+def first_cell(head: bytes) -> tuple[int, int] | None:
     """(1-based row, 0-based column) of the sheet's first cell with a value, from its XML.
 
     Rows come in order, so this is the row the reader's range starts at. Its
     column is the range's first column only when it is column A.
     """
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-            head = stream.read(FIRST_CELL_BYTES)
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return None
     for match in CELL.finditer(head):
         if b"<v>" in match.group(3) or b"<is>" in match.group(3):
-            return int(match.group(2)), column_number(match.group(1).decode())
+            return int(match.group(2)), column_index(match.group(1).decode())
     return None
 
 
-def positions(
-    path: Path, part: str, frame: pl.DataFrame, declared: tuple[int, int, int, int] | None
-) -> tuple[int, int] | None:
+def positions(frame: pl.DataFrame, head: bytes) -> tuple[int, int] | None:
     """Where the frame's first cell is on the sheet, when that is certain; else None."""
+    declared = dimension(head)
     if declared is not None and fits(frame, declared):
         return declared[0], declared[1]
-    found = first_cell(path, part)
+    found = first_cell(head)
     if found is not None and found[1] == 0:
         return found
     return None
@@ -173,13 +156,14 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
         parts = sheet_parts(path)
         sheets = []
         for name in reader.sheet_names:
-            declared = dimension(path, parts.get(name, ""))
+            head = part_head(path, parts.get(name, ""))
+            declared = dimension(head)
             rows = declared[2] - declared[0] + 1 if declared else 0
             progress.reading(f"Läser {path.name}", rows, path.stat().st_size)
             frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
             if frame.height == 0:
                 continue
-            start = positions(path, parts.get(name, ""), frame, declared)
+            start = positions(frame, head)
             if start is None:
                 return None
             sheets.append(TextSheet(name, frame, *start))

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from ctc.importers.cells import ORE_NOISE
 from ctc.mapping import Mapping
 
 PLAIN_AMOUNT = r"^-?\d{1,11}(\.\d+)?$"
@@ -35,8 +36,6 @@ SWEDISH_AMOUNT = r"^-?\d{1,13}(,\d{1,2})?$"
 SPACES = "[ \u00a0\u2009\u202f\u2007]"
 """The thousands separators `cells.SPACES` knows, less the apostrophe and tab."""
 UNICODE_MINUS = "\u2212"
-ORE_NOISE = 1e-4
-"""As `ctc.importers.cells.ORE_NOISE`: how far `value * 100` may sit from whole öre."""
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 """A cell fastexcel wrote from a number cell."""
 INDEX, BEFORE, AMOUNT_TEXT = "__index", "__plain_before", "__amount_text"
@@ -172,7 +171,8 @@ def screen(frame: pl.DataFrame, fields: dict[str, int], mapping: Mapping, width:
         .with_columns((pl.col("__cents").cum_sum() - pl.col("__cents")).alias(BEFORE))
         .collect()
     )
-    plain_rows = marked.filter(pl.col("__plain"))
+    plain_rows, last = marked.select(
+        pl.col("__plain").sum(), pl.col("__day").filter(pl.col("__plain")).max()
+    ).row(0)
     others = marked.filter(~pl.col("__plain")).select(INDEX, BEFORE, *frame.columns)
-    last = plain_rows.select(pl.col("__day").max()).item() if plain_rows.height else None
-    return Screened(plain_rows.height, last, others, typed, width)
+    return Screened(plain_rows, last, others, typed, width)

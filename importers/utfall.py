@@ -71,6 +71,7 @@ UTFALL = Kind(
 )
 
 SUM_WORDS = ("summa", "totalt", "total")
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +165,7 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
     done = progress.Counter()
     progress.phase("Kontrollerar rader", screened.others.height, done)
     for index, before, cells in screened.other_rows():
-        sorter.plain_before = before
-        sorter.sort(first + index, cells)
+        sorter.sort(first + index, cells, before)
         done.value += 1
     sorter.add_plain(screened.plain_rows, screened.plain_last_date)
     return sorter.result()
@@ -199,8 +199,6 @@ class _RowSorter:
         self.last_date: datetime.date | None = None
         self.running = Decimal(0)
         """The total of the data rows sorted here."""
-        self.plain_before = Decimal(0)
-        """The total of the rows the column-wise screen kept from here, above this row."""
 
     def reject(self, number: int, field: str, reason: str) -> None:
         """Record a rejected cell."""
@@ -208,8 +206,12 @@ class _RowSorter:
             Rejection(self.located.sheet, number, self.located.header.letter(field), reason)
         )
 
-    def sort(self, number: int, cells: list) -> None:
-        """Sort one row: skip it, check it as a sum row, reject it, count it or keep it."""
+    def sort(self, number: int, cells: list, plain_before: Decimal = ZERO) -> None:
+        """Sort one row: skip it, check it as a sum row, reject it, count it or keep it.
+
+        `plain_before` is the total of the rows above this one that the
+        column-wise screen counted instead of sending here.
+        """
         blank = ""
         if len(cells) < self.width:
             cells = [*cells, *([blank] * (self.width - len(cells)))]
@@ -218,7 +220,7 @@ class _RowSorter:
         if (cell == blank or is_blank(cell)) and is_blank(account_cell):
             return  # blank, or a title: no account and no amount, so no booking
         if (account_cell == blank or is_blank(account_cell)) and _is_sum_label(cells):
-            self._check_sum(number, cell)
+            self._check_sum(number, cell, self.running + plain_before)
             return
         if cell.__class__ is str and cell[:1].isalpha() and normalise(cell) in self.amount_words:
             return  # the header repeated (an export printed page by page)
@@ -247,13 +249,15 @@ class _RowSorter:
         if project not in self.projects and activity not in self.activities:
             self.not_programme += 1
             return
-        self.programme.append(self._cost_row(number, cells, day, period, voucher_date, amount))
+        self.programme.append(
+            self._cost_row(number, cells, (day, period, voucher_date), amount, project, activity)
+        )
 
-    def _check_sum(self, number: int, cell: object) -> None:
+    def _check_sum(self, number: int, cell: object, above: Decimal) -> None:
         if is_blank(cell):
             return
         try:
-            problem = self.sums.check(parse_amount(cell), self.running + self.plain_before)
+            problem = self.sums.check(parse_amount(cell), above)
         except CellError as error:
             problem = f"summaradens belopp: {error}"
         if problem:
@@ -263,14 +267,13 @@ class _RowSorter:
         self,
         number: int,
         cells: list,
-        day: datetime.date,
-        period: str | None,
-        voucher_date: datetime.date | None,
+        when: tuple[datetime.date, str | None, datetime.date | None],
         amount: Decimal,
+        project: str,
+        activity: str,
     ) -> CostRow:
         blank = ""
-        project = _code(cells[self.i_project]) if self.i_project is not None else blank
-        activity = _code(cells[self.i_activity]) if self.i_activity is not None else blank
+        day, period, voucher_date = when
         account = parse_code(cells[self.i_account])
         responsibility = parse_code(cells[self.i_resp])
         counterparty = parse_code(cells[self.i_counter]) if self.i_counter is not None else blank

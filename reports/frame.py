@@ -258,8 +258,6 @@ def cost_lines(
     positions' history, each payroll line gets the position booked on that code.
     """
     index = unit_index(history or {})
-    # Responsibility code -> its area, looked up once: many costs share few codes.
-    areas: dict[str, str | None] = {}
     lines = []
     for entry in entries:
         if not isinstance(entry, data.Transaction):
@@ -273,9 +271,7 @@ def cost_lines(
             unit = str(unit) if unit is not None else None
             area = None
             if mapping is not None and unit and mapping.municipality in ("", parsed.municipality):
-                if unit not in areas:
-                    areas[unit] = mapping.area_of(unit)
-                area = areas[unit]
+                area = mapping.area_of(unit)
             spell = position_of(index, unit, entry.date) if cost_type in PERSONNEL_KINDS else None
             lines.append(
                 CostLine(
