@@ -23,8 +23,12 @@ from ctc.registers import LedgerOptions, parse_options
 LEDGER_ENV = "CTC_LEDGER"
 """Environment variable that overrides the default ledger."""
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_LEDGER = PROJECT_ROOT / "ledger" / "main.beancount"
+BUNDLED_LEDGER = (Path(__file__).parent / "example").resolve() / "main.beancount"
+"""The example ledger that ships with the package.
+
+In a checkout `ctc/example` is a link to the top-level `ledger/` folder, so the
+example is the one under version control; an installed wheel carries a copy.
+"""
 
 
 @dataclass(frozen=True, slots=True)

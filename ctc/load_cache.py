@@ -58,8 +58,8 @@ NO_CACHE_ENV = "CTC_NO_CACHE"
 """Environment variable that turns the cache off when set to a true value."""
 FORMAT = 1
 """Version of the cache file's layout; bump it when the layout changes."""
-CODE_PACKAGES = ("ctc", "ctc.importers", "ctc.reports")
-"""Packages whose code the plugins may run (ctc.importers and ctc.reports live outside ctc/)."""
+CODE_PACKAGE = "ctc"
+"""The package whose code the plugins may run (its subpackages included)."""
 INCLUDE_RE = re.compile(r'^[ \t]*include[ \t]+"((?:[^"\\]|\\.)*)"', re.MULTILINE)
 """An `include` directive; its pattern is re-globbed to see files added since."""
 
@@ -170,14 +170,21 @@ def code_fingerprint() -> str:
     from beancount import __version__ as beancount_version
 
     digest = hashlib.sha256(f"{FORMAT} {beancount_version} {sys.version}".encode())
-    for package in CODE_PACKAGES:
-        spec = importlib.util.find_spec(package)
-        for location in sorted((spec and spec.submodule_search_locations) or ()):
-            root = Path(location)
-            for path in sorted(root.rglob("*.py")):
-                digest.update(f"\0{package}/{path.relative_to(root).as_posix()}\0".encode())
-                digest.update(path.read_bytes())
+    spec = importlib.util.find_spec(CODE_PACKAGE)
+    for location in sorted((spec and spec.submodule_search_locations) or ()):
+        root = Path(location)
+        for path in python_files(root):
+            digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def python_files(root: Path) -> list[Path]:
+    """Every `.py` file under `root`, through links (`ctc/importers`, `ctc/reports`), sorted."""
+    found = []
+    for folder, _, names in os.walk(root, followlinks=True):
+        found += [Path(folder) / name for name in names if name.endswith(".py")]
+    return sorted(found)
 
 
 def mapping_path(main: Path, entries: Iterable[data.Directive]) -> Path:
