@@ -1,24 +1,37 @@
-"""Loading the ledger: the one place that reads Beancount files.
+"""The loaded ledger: one load, one object.
 
-Every command, report and page loads the ledger through `load_ledger`, so
-they all see the same entries, the same plugin checks and the same options.
+Every command, report and page loads the ledger through `load_ledger` (or,
+in Fava, wraps the entries Fava loaded with `Ledger.of`), so they all see the
+same entries, the same plugin checks and the same options. The `Ledger` holds
+the entries, the registers read once from them (`ctc.model`), the import
+mapping found by the one rule (`ctc.model.mapping_path`) and, built on first
+use, the Frame every report and the dashboard query (`ctc.reports.frame`).
+Nothing else parses registers or reads the mapping.
+
 An unchanged ledger is read from the load cache (`ctc.load_cache`), outside
 the ledger's folder; Beancount's own cache stays off.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 from beancount.core import data
 
 from ctc import load_cache
 from ctc.errors import UserError
-from ctc.registers import LedgerOptions, parse_options
+from ctc.mapping import Mapping, load_mapping
+from ctc.model import Registers, mapping_candidate, mapping_path, read_registers
+from ctc.registers import LedgerOptions
+
+if TYPE_CHECKING:
+    from ctc.reports.frame import Frame
 
 LEDGER_ENV = "CTC_LEDGER"
 """Environment variable that overrides the default ledger."""
@@ -32,16 +45,93 @@ example is the one under version control; an installed wheel carries a copy.
 
 
 @dataclass(frozen=True, slots=True)
+class FileDigest:
+    """A ledger file and the SHA-256 of its bytes, for a report's provenance."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Ledger:
-    """A loaded ledger: its entries, errors, Beancount options and our options."""
+    """A loaded ledger: entries, errors, Beancount's options, our registers and mapping.
+
+    The mapping, the files' digests and the Frame are computed on first use
+    and kept: a report that needs none of them pays for none of them.
+    """
 
     path: Path
     entries: list[data.Directive]
     errors: list[Any]
     options_map: dict[str, Any]
-    options: LedgerOptions
+    registers: Registers
     from_cache: bool = False
     """Whether the entries came from the load cache rather than a fresh parse."""
+
+    @classmethod
+    def of(
+        cls,
+        path: Path,
+        entries: list[data.Directive],
+        errors: list[Any],
+        options_map: dict[str, Any],
+        from_cache: bool = False,
+    ) -> Ledger:
+        """The model of entries loaded elsewhere (by Fava, or by `load_ledger`)."""
+        return cls(path, entries, errors, options_map, read_registers(entries), from_cache)
+
+    @property
+    def options(self) -> LedgerOptions:
+        """The ledger's own settings (`custom "ctc-option"`)."""
+        return self.registers.options
+
+    @functools.cached_property
+    def mapping_file(self) -> Path | None:
+        """The import mapping's file by the one rule (`ctc.model.mapping_path`), or None."""
+        return mapping_path(self.path, self.options)
+
+    @functools.cached_property
+    def mapping(self) -> Mapping | None:
+        """The import mapping, read once; None when the ledger has none."""
+        return load_mapping(self.mapping_file) if self.mapping_file else None
+
+    def require_mapping(self) -> Mapping:
+        """The mapping, or a clear error when the ledger has none."""
+        if self.mapping is None:
+            expected = mapping_candidate(self.path, self.options)
+            raise UserError(
+                f"Mappningsfilen {expected} finns inte (huvudboken anger ingen annan med "
+                'custom "ctc-option" "mapping").'
+            )
+        return self.mapping
+
+    @functools.cached_property
+    def files(self) -> tuple[FileDigest, ...]:
+        """Every file the ledger loaded (main file first) with its SHA-256, read once."""
+        filename = self.options_map.get("filename")
+        names = [str(filename)] if filename else []
+        names += [str(p) for p in self.options_map.get("include", [])]
+        return file_digests(names)
+
+    @functools.cached_property
+    def frame(self) -> Frame:
+        """The query layer over the whole ledger, built once."""
+        from ctc.reports.frame import build_frame
+
+        return build_frame(self)
+
+
+def file_digests(paths: list[str]) -> tuple[FileDigest, ...]:
+    """The SHA-256 of each file; a file that cannot be read is left out."""
+    digests = []
+    for name in dict.fromkeys(paths):
+        path = Path(name)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        digests.append(FileDigest(str(path), digest))
+    return tuple(digests)
 
 
 def default_ledger_path(environ: dict[str, str] | None = None) -> Path:
@@ -78,8 +168,7 @@ def load_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:
             entries, errors, options_map = loader.load_file(str(absolute))
         if caching:
             load_cache.write(absolute, (entries, errors, options_map))
-    options, _ = parse_options(entries)
-    return Ledger(resolved, entries, errors, options_map, options, from_cache=cached is not None)
+    return Ledger.of(resolved, entries, errors, options_map, from_cache=cached is not None)
 
 
 def load_clean_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:

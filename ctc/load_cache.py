@@ -188,18 +188,17 @@ def python_files(root: Path) -> list[Path]:
 
 
 def mapping_path(main: Path, entries: Iterable[data.Directive]) -> Path:
-    """The mapping file a ledger uses: its `mapping` option, else mapping.toml beside it."""
+    """The mapping file a ledger reads, or would read were it there (`ctc.model`'s rule)."""
+    from ctc.model import mapping_candidate
     from ctc.registers import parse_options
 
     options, _ = parse_options(entries)
-    if options.mapping:
-        return Path(options.mapping).resolve()
-    return main.parent / "mapping.toml"
+    return mapping_candidate(main, options).resolve()
 
 
 def archive_paths(main: Path, entries: Iterable[data.Directive]) -> list[Path]:
     """The archives the documents plugin looks for, relative to the main file's folder."""
-    from ctc.plugins.documents import SOURCE_FILE_TYPE
+    from ctc.model import SOURCE_FILE_TYPE
 
     return [
         (main.parent / entry.meta["archive"]).resolve()

@@ -2,9 +2,11 @@
 
 Positions, transfer decisions and kommunbidrag refer to committees,
 decisions, positions and PO rates the ledger already holds. `LedgerContext`
-reads those registers once from the existing entries (beangulp's `existing`)
-and answers the questions rows ask: is this a registered committee, is this
-decision in the register, what did this position cost on that day.
+takes those registers from the existing entries (beangulp's `existing`: the
+ledger's entries and those of files staged earlier in the same import) by the
+model's one reader, `ctc.model.read_registers`, and answers the questions rows
+ask: is this a registered committee, is this decision in the register, what
+did this position cost on that day.
 """
 
 from __future__ import annotations
@@ -14,15 +16,9 @@ from dataclasses import dataclass
 
 from beancount.core import data
 
-from ctc.positions import History, Spell, build_history, spell_on
-from ctc.registers import (
-    CommitteeRegister,
-    DecisionRegister,
-    PoRateRegister,
-    parse_committees,
-    parse_decisions,
-    parse_po_rates,
-)
+from ctc.model import read_registers
+from ctc.positions import History, Spell, spell_on
+from ctc.registers import CommitteeRegister, DecisionRegister, PoRateRegister
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +33,8 @@ class LedgerContext:
     @classmethod
     def of(cls, entries: data.Entries) -> LedgerContext:
         """Read the registers from a ledger's entries (errors are `ctc check`'s business)."""
-        committees, _ = parse_committees(entries)
-        decisions, _ = parse_decisions(entries, committees)
-        history, _ = build_history(entries)
-        po_rates, _ = parse_po_rates(entries)
-        return cls(committees, decisions, history, po_rates)
+        registers = read_registers(entries)
+        return cls(registers.committees, registers.decisions, registers.history, registers.po_rates)
 
     def committee(self, municipality: str, value: str) -> str | None:
         """A committee's short name from its short or full name, or None if not registered."""

@@ -22,12 +22,12 @@ from pathlib import Path
 
 from beancount.core import data
 
+from ctc.model import SOURCE_FILE_TYPE
 from ctc.positions import EVENT_ORDER
 from ctc.provenance import SOURCE_SHA256
 from ctc.transfers import ALLOCATION_TAG, TAG
 from ctc.writer import atomic_write, render_entries
 
-SOURCE_FILE_TYPE = "source-file"
 """The custom directive that records an imported file: name, SHA-256, archive."""
 
 HEADERS = {

@@ -30,15 +30,15 @@ from ctc.errors import UserError
 from ctc.importers.base import known_row_ids, locate_file, prepare_reading
 from ctc.importers.extraction import AnyItem, Extraction
 from ctc.importers.identity import file_sha256
-from ctc.importers.ledger_files import SOURCE_FILE_TYPE, Changes, group_by_target, remove_source
+from ctc.importers.ledger_files import Changes, group_by_target, remove_source
 from ctc.importers.lock import ledger_lock
 from ctc.importers.registry import importer_for
 from ctc.importers.summary import FileSummary, ImportSummary, UndoSummary
 from ctc.ledger import Ledger, format_error, load_ledger, resolve_ledger_path
 from ctc.load_cache import collector_paused
 from ctc.mapping import Mapping, load_mapping
-from ctc.provenance import SOURCE_FILE, SOURCE_SHA256
-from ctc.registers import customs
+from ctc.model import SOURCE_FILE_TYPE
+from ctc.provenance import SOURCE_FILE
 
 DOCUMENTS = "documents"
 """The folder beside the main ledger file where source files are archived (git-ignored)."""
@@ -48,12 +48,10 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def mapping_for(ledger: Ledger, config: Path | None) -> Mapping:
-    """The mapping an import uses: `--config`, else the ledger's `mapping` option, else mapping.toml."""
+    """The mapping an import uses: `--config`, else the ledger's own (`Ledger.mapping`)."""
     if config is not None:
         return load_mapping(config)
-    if ledger.options.mapping:
-        return load_mapping(Path(ledger.options.mapping))
-    return load_mapping(ledger.path.parent / "mapping.toml")
+    return ledger.require_mapping()
 
 
 def deduplicate(items: Iterable[AnyItem], known: set[str]) -> tuple[list[AnyItem], int]:
@@ -69,20 +67,11 @@ def deduplicate(items: Iterable[AnyItem], known: set[str]) -> tuple[list[AnyItem
     return new, duplicates
 
 
-def source_records(entries: Iterable[data.Directive]) -> dict[str, data.Custom]:
-    """SHA-256 -> the `source-file` record of every file imported into the ledger."""
-    return {
-        str(entry.meta.get(SOURCE_SHA256)): entry
-        for entry in customs(entries, SOURCE_FILE_TYPE)
-        if entry.meta.get(SOURCE_SHA256)
-    }
-
-
 def missing_archives(ledger: Ledger) -> list[str]:
     """A warning for each imported file whose archived copy is not present (a fresh clone)."""
     root = ledger.path.parent
     warnings = []
-    for record in source_records(ledger.entries).values():
+    for record in ledger.registers.sources.values():
         archive = record.meta.get("archive")
         if archive and not (root / str(archive)).is_file():
             warnings.append(
@@ -159,9 +148,7 @@ def run_import(
                 f"Huvudboken {path} har {len(ledger.errors)} fel; rätta dem (ctc check) före importen."
             )
         mapping = mapping_for(ledger, config)
-        if decision is not None and decision not in {
-            str(e.values[0].value) for e in customs(ledger.entries, "decision") if e.values
-        }:
+        if decision is not None and decision not in ledger.registers.decisions:
             raise UserError(f"Beslutet {decision} (--decision) finns inte i beslutsregistret.")
         known = known_row_ids(ledger.entries)
         existing = list(ledger.entries)
@@ -195,7 +182,7 @@ def _plan(ledger: Ledger, staged: list[_Staged], kept_at: dict[Path, str]) -> Ch
     """The file changes of an import: entries by target file, source records and archives."""
     root = ledger.path.parent
     changes = Changes(root)
-    recorded = set(source_records(ledger.entries))
+    recorded = set(ledger.registers.sources)
     entries: list[data.Directive] = []
     for stage in staged:
         extraction = stage.extraction
@@ -287,7 +274,7 @@ def run_undo(target: str, ledger_path: Path | None = None, dry_run: bool = False
     lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
     with lock:
         ledger = load_ledger(path)
-        records = source_records(ledger.entries)
+        records = ledger.registers.sources
         sha = _sha_of(target, records)
         record = records.get(sha)
         name = str(record.meta.get(SOURCE_FILE)) if record else Path(target).name

@@ -303,9 +303,7 @@ def measure_actuals(
     if not areas:
         raise UserError(f'Huvudboken har inga områden för {municipality} (custom "area").')
     all_lines = [
-        line
-        for line in cost_lines(entries, options.programme, mapping)
-        if line.municipality == municipality
+        line for line in cost_lines(entries, options.programme) if line.municipality == municipality
     ]
     history, _ = build_history(entries)
     history = {k: v for k, v in history.items() if v and v[0].municipality == municipality}

@@ -1,46 +1,48 @@
 """The one query layer every report draws its figures from.
 
-`build_frame` walks the loaded ledger once and gathers everything a report
-needs: one `CostLine` per posting on a programme cost account (with its area,
-position, source row and decisions), one `BudgetLine` per change of a
-committee's kommunbidrag (allocations and växlingar), the växlingar as read by
-`ctc.transfers`, the positions' history and the registers. Reports aggregate
-these; none of them reads entries on its own, so every report, and the Fava
-pages that call the same functions, agree with each other.
+`build_frame` walks the loaded ledger (`ctc.ledger.Ledger`) once and gathers
+everything a report needs: one `CostLine` per posting on a programme cost
+account (with its area, position, source row and decisions), one `BudgetLine`
+per change of a committee's kommunbidrag (allocations and växlingar), the
+växlingar and the positions' history from the ledger's registers. Reports
+aggregate these; none of them reads entries on its own.
+
+Narrowing lives here too, as pure methods that return a new frame: a span of
+years (`within`), Fava's time and advanced filters (`restrict`), Fava's account
+filter down to the postings (`narrow`) and one municipality
+(`of_municipality`). The command line, the dashboard and the scenario code
+call the same ones, so every report and page agree to the öre.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from beancount.core import data
 
-from ctc.accounts import parse_account
-from ctc.errors import UserError
-from ctc.mapping import PERSONNEL_KINDS, Mapping, load_mapping
-from ctc.positions import History, Spell, build_history
+from ctc.accounts import cost_account, kommunbidrag_account, parse_account
+from ctc.ledger import FileDigest, load_clean_ledger
+from ctc.mapping import PERSONNEL_KINDS
+from ctc.positions import History, Spell
 from ctc.provenance import Source, source_of
-from ctc.registers import (
-    CommitteeRegister,
-    DecisionRegister,
-    LedgerOptions,
-    parse_areas,
-    parse_committees,
-    parse_decisions,
-    parse_options,
-)
-from ctc.transfers import ALLOCATION_TAG, TAG, Transfer, carrying_decision, read_transfers
+from ctc.registers import CommitteeRegister, DecisionRegister, LedgerOptions
+from ctc.transfers import ALLOCATION_TAG, TAG, Transfer, carrying_decision
+
+if TYPE_CHECKING:
+    from ctc.ledger import Ledger
 
 RESPONSIBILITY = "responsibility"
 """The metadata key of the responsibility code (ansvar) a cost was booked on."""
+AREA = "area"
+"""The metadata key of the area whose unit a cost was booked on (written at import)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,17 +119,14 @@ ALLOCATION = "allocation"
 TRANSFER = "transfer"
 
 
-@dataclass(frozen=True, slots=True)
-class FileDigest:
-    """A ledger file and the SHA-256 of its bytes, for the report's provenance."""
-
-    path: str
-    sha256: str
-
-
 @dataclass(frozen=True)
 class Frame:
-    """Everything the reports read, gathered from one loaded ledger."""
+    """Everything the reports read, gathered from one loaded ledger.
+
+    A frame is a value: the filters below return a new, narrower frame and
+    never touch files, so the command line and the Fava pages narrow the same
+    way and get the same figures.
+    """
 
     path: Path | None
     """The ledger's main file."""
@@ -139,7 +138,6 @@ class Frame:
     """Area names in register order."""
     decisions: DecisionRegister
     history: History
-    mapping: Mapping | None
     costs: tuple[CostLine, ...]
     budget: tuple[BudgetLine, ...]
     transfers: tuple[Transfer, ...]
@@ -159,13 +157,18 @@ class Frame:
         """Position ids in the order the register opens them."""
         return list(self.history)
 
+    @property
+    def allocations(self) -> tuple[BudgetLine, ...]:
+        """KF's kommunbidrag allocations (the budget lines that are not växlingar)."""
+        return tuple(line for line in self.budget if line.kind == ALLOCATION)
+
     @functools.cached_property
     def multi_municipality(self) -> bool:
         """Whether costs or kommunbidrag span more than one municipality.
 
         Cached: reports ask once per cost line (through `committee_name`), and
         walking every line each time made them quadratic in the ledger's size.
-        A narrowed copy (`dataclasses.replace`) is a new object and asks anew.
+        A narrowed frame is a new object and asks anew.
         """
         found = {line.municipality for line in self.costs}
         found |= {line.municipality for line in self.budget}
@@ -174,6 +177,98 @@ class Frame:
     def committee_name(self, municipality: str, committee: str) -> str:
         """How reports name a committee: `KS`, or `Malmo:KS` when municipalities mix."""
         return f"{municipality}:{committee}" if self.multi_municipality else committee
+
+    # --- Filters: each returns a narrower frame -------------------------------------
+
+    def within(self, first: int | None, last: int | None) -> Frame:
+        """The figures of the years `first` to `last` (either end open).
+
+        Costs and kommunbidrag by the year they are booked in, växlingar by the
+        year they take effect. Registers (positions, decisions) are kept whole.
+        """
+        return dataclasses.replace(
+            self,
+            costs=tuple(line for line in self.costs if in_span(line.year, first, last)),
+            budget=tuple(line for line in self.budget if in_span(line.year, first, last)),
+            transfers=tuple(t for t in self.transfers if in_span(t.effective.year, first, last)),
+        )
+
+    def restrict(self, entries: Iterable[data.Directive]) -> Frame:
+        """The figures of the given entries only: Fava's time and advanced filters.
+
+        Fava filters entries; its filtered list holds the very entry objects
+        the frame was built from, so the frame keeps the lines of those.
+        """
+        kept = {id(entry) for entry in entries}
+        return dataclasses.replace(
+            self,
+            costs=tuple(line for line in self.costs if id(line.entry) in kept),
+            budget=tuple(line for line in self.budget if id(line.entry) in kept),
+            transfers=tuple(t for t in self.transfers if id(t.entry) in kept),
+        )
+
+    def narrow(self, account_ok: AccountPredicate | None) -> Frame:
+        """Only the postings whose accounts pass an account filter (Fava's `account`).
+
+        Fava keeps whole entries that touch a matching account; the frame goes
+        one step further, so that a filter on one committee shows that
+        committee's figures alone: its costs, its kommunbidrag, its side of
+        each växling and its positions.
+        """
+        if account_ok is None:
+            return self
+        programme = self.programme
+
+        def committee_ok(municipality: str, committee: str) -> bool:
+            return account_ok(
+                kommunbidrag_account(municipality, committee, programme)
+            ) or account_ok(cost_account(municipality, committee, programme, "salary"))
+
+        transfers = []
+        for transfer in self.transfers:
+            lines = tuple(
+                li for li in transfer.lines if committee_ok(li.municipality, li.committee)
+            )
+            if lines:
+                transfers.append(dataclasses.replace(transfer, lines=lines))
+        history = {
+            ident: [s for s in spells if committee_ok(s.municipality, s.committee)]
+            for ident, spells in self.history.items()
+        }
+        return dataclasses.replace(
+            self,
+            costs=tuple(line for line in self.costs if account_ok(line.account)),
+            budget=tuple(b for b in self.budget if committee_ok(b.municipality, b.committee)),
+            transfers=tuple(transfers),
+            history={ident: spells for ident, spells in history.items() if spells},
+        )
+
+    def of_municipality(self, municipality: str) -> Frame:
+        """The figures and positions of one municipality."""
+        return dataclasses.replace(
+            self,
+            costs=tuple(line for line in self.costs if line.municipality == municipality),
+            budget=tuple(line for line in self.budget if line.municipality == municipality),
+            transfers=tuple(
+                t
+                for t in self.transfers
+                if all(line.municipality == municipality for line in t.lines)
+            ),
+            history={
+                ident: spells
+                for ident, spells in self.history.items()
+                if spells and spells[0].municipality == municipality
+            },
+        )
+
+
+AccountPredicate = Callable[[str], bool]
+"""Whether an account passes an account filter."""
+
+
+def in_span(year: int, first: int | None, last: int | None) -> bool:
+    """Whether a year lies in the span `first`–`last` (either end open)."""
+    return (first is None or year >= first) and (last is None or year <= last)
 
 
 def entry_location(entry: data.Directive) -> str:
@@ -247,15 +342,14 @@ def funding_decision(history: History, spell: Spell) -> str | None:
 
 
 def cost_lines(
-    entries: Iterable[data.Directive],
-    programme: str,
-    mapping: Mapping | None = None,
-    history: History | None = None,
+    entries: Iterable[data.Directive], programme: str, history: History | None = None
 ) -> list[CostLine]:
     """Every posting on a cost account of `programme`, in ledger order.
 
-    With a mapping, each line gets the area of its responsibility code; with the
-    positions' history, each payroll line gets the position booked on that code.
+    Each line's area is the entry's `area` metadata, which the import writes
+    from the mapping when it books the row (one source: what the books say).
+    With the positions' history, each payroll line gets the position booked on
+    its responsibility code.
     """
     index = unit_index(history or {})
     lines = []
@@ -269,9 +363,7 @@ def cost_lines(
             cost_type = parsed.cost_type or "other"
             unit = entry.meta.get(RESPONSIBILITY)
             unit = str(unit) if unit is not None else None
-            area = None
-            if mapping is not None and unit and mapping.municipality in ("", parsed.municipality):
-                area = mapping.area_of(unit)
+            area = entry.meta.get(AREA)
             spell = position_of(index, unit, entry.date) if cost_type in PERSONNEL_KINDS else None
             lines.append(
                 CostLine(
@@ -284,7 +376,7 @@ def cost_lines(
                     posting.account,
                     posting.units.number,
                     entry,
-                    area=area,
+                    area=str(area) if area else None,
                     position=spell.position_id if spell else None,
                     position_decision=funding_decision(history or {}, spell) if spell else None,
                     decisions=entry_decisions(entry),
@@ -326,70 +418,25 @@ def budget_lines(entries: Iterable[data.Directive], programme: str) -> list[Budg
     return lines
 
 
-def file_digests(paths: Sequence[str]) -> tuple[FileDigest, ...]:
-    """The SHA-256 of each ledger file; a file that cannot be read is left out."""
-    digests = []
-    for name in dict.fromkeys(paths):
-        path = Path(name)
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            continue
-        digests.append(FileDigest(str(path), digest))
-    return tuple(digests)
-
-
-def build_frame(
-    entries: Sequence[data.Directive],
-    options_map: dict[str, Any],
-    register_entries: Sequence[data.Directive] | None = None,
-) -> Frame:
-    """Gather every figure the reports need from a loaded ledger.
-
-    `entries` may be a filtered subset (Fava's time or account filter): the
-    frame's figures then hold exactly what the filter lets through. The
-    registers (options, committees, decisions, positions) are read from
-    `register_entries` when given, so that a filter that drops their
-    directives does not drop the registers with them.
-    """
-    registers = entries if register_entries is None else register_entries
-    options, _ = parse_options(registers)
-    committees, _ = parse_committees(registers)
-    areas, _ = parse_areas(registers)
-    decisions, _ = parse_decisions(registers, committees)
-    history, _ = build_history(registers)
-    mapping = load_mapping(Path(options.mapping)) if options.mapping else None
-    filename = options_map.get("filename")
-    names = [str(filename)] if filename else []
-    names += [str(p) for p in options_map.get("include", [])]
+def build_frame(ledger: Ledger) -> Frame:
+    """Gather every figure the reports need from a loaded ledger (no file is read here)."""
+    registers = ledger.registers
+    entries = ledger.entries
     return Frame(
-        path=Path(filename) if filename else None,
-        files=file_digests(names),
-        options=options,
-        committees=committees,
-        areas=tuple(dict.fromkeys(name for _, name in areas)),
-        decisions=decisions,
-        history=history,
-        mapping=mapping,
-        costs=tuple(cost_lines(entries, options.programme, mapping, history)),
-        budget=tuple(budget_lines(entries, options.programme)),
-        transfers=tuple(read_transfers(entries)),
+        path=ledger.path if ledger.options_map.get("filename") else None,
+        files=ledger.files,
+        options=registers.options,
+        committees=registers.committees,
+        areas=registers.area_names(),
+        decisions=registers.decisions,
+        history=registers.history,
+        costs=tuple(cost_lines(entries, registers.options.programme, registers.history)),
+        budget=tuple(budget_lines(entries, registers.options.programme)),
+        transfers=registers.transfers,
     )
-
-
-def require_mapping(frame: Frame) -> Mapping:
-    """The frame's mapping, or a clear error when the ledger names none."""
-    if frame.mapping is None:
-        raise UserError(
-            'Huvudboken anger ingen mappningsfil (custom "ctc-option" "mapping"); '
-            "områden kan inte bestämmas utan den."
-        )
-    return frame.mapping
 
 
 def load_frame(path: Path | None = None) -> Frame:
     """Load a ledger that passes its checks and gather its frame (for the CLI and tests)."""
-    from ctc.ledger import load_clean_ledger
 
-    ledger = load_clean_ledger(path)
-    return build_frame(ledger.entries, ledger.options_map)
+    return load_clean_ledger(path).frame

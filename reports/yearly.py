@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ctc.accounts import COST_TYPES
 from ctc.errors import UserError
-from ctc.reports.frame import CostLine, Frame, require_mapping
+from ctc.reports.frame import CostLine, Frame
 from ctc.reports.labels import label
 from ctc.reports.result import Cell, Column, Report, Row, Table
 from ctc.reports.sources import notice, provenance
@@ -257,8 +257,6 @@ def yearly_report(
     lang: str = "sv",
 ) -> Report:
     """The yearly report: cost per year and group, in the result shape every writer reads."""
-    if "area" in by:
-        require_mapping(frame)
     rows = yearly_rows(
         frame.costs,
         by,

@@ -187,13 +187,19 @@ def test_a_folder_nobody_may_write_to_is_one_line():
     assert "Kan inte skriva /proc/svar.csv" in result.stderr
 
 
-def test_yearly_by_area_needs_a_mapping(tmp_path):
+def test_yearly_by_area_reads_the_books_without_a_mapping(tmp_path):
     from conftest import ONE_SALARY, write_small
 
-    path = write_small(
-        tmp_path,
-        ONE_SALARY,
+    # The area is what the entry's `area` metadata says; a cost without one is common.
+    area_cost = ONE_SALARY.replace('"Månadslön"', '"Månadslön"\n  area: "Kirseberg"')
+    path = write_small(tmp_path, ONE_SALARY + "\n" + area_cost)
+    assert not (tmp_path / "mapping.toml").exists()
+    result = run_ctc(
+        "report", "yearly", str(path), "--by", "area", "--unit", "kr", "--format", "csv"
     )
-    result = run_ctc("report", "yearly", str(path), "--by", "area")
-    assert_one_line_error(result)
-    assert "mappningsfil" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "year,committee,cost_type,area,amount_sek",
+        "2024,*,*,Kirseberg,1000.00",
+        "2024,*,*,gemensamt,1000.00",
+    ]

@@ -42,7 +42,7 @@ def bql_rows(ledger, query: str) -> list[tuple]:
 # --- The frame ----------------------------------------------------------------------
 
 
-def test_areas_come_from_the_mapping_and_agree_with_bql_by_responsibility(frame, ledger):
+def test_areas_are_the_books_and_agree_with_the_mapping_and_bql_by_responsibility(frame, ledger):
     rows = yearly_rows(frame.costs, ("area",), 2023, 2023, frame.committee_order, frame.areas)
     ours = {r.area: r.amount for r in rows}
     assert ours == {
@@ -60,7 +60,7 @@ def test_areas_come_from_the_mapping_and_agree_with_bql_by_responsibility(frame,
     )
     expected: dict[str, Decimal] = defaultdict(Decimal)
     for unit, total in by_unit:
-        expected[frame.mapping.area_of(unit) or "gemensamt"] += total
+        expected[ledger.mapping.area_of(unit) or "gemensamt"] += total
     assert ours == expected
 
 

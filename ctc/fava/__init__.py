@@ -8,6 +8,7 @@ and answer only GET requests, so they work in Fava's read-only mode.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fava.ext import FavaExtensionBase, extension_endpoint
@@ -16,7 +17,8 @@ from flask import Response, g, request
 from ctc.errors import UserError
 from ctc.fava.dashboard import MOTION_SPAN, Dashboard, Panel, build_dashboard, report_panels
 from ctc.fava.downloads import REPORTS, Download, DownloadForm, build_download, parse_form
-from ctc.reports.frame import Frame, build_frame
+from ctc.ledger import Ledger
+from ctc.reports.frame import Frame
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,29 +51,41 @@ def chosen_span() -> tuple[int, int] | None:
 
 
 class _CachedFrames(FavaExtensionBase):
-    """Frames built once per ledger load: the whole ledger, and per Fava filter."""
+    """Our model of the ledger Fava loaded, once per load, and its frame per Fava filter."""
 
     def __init__(self, ledger, config=None) -> None:
         super().__init__(ledger, config)
+        self._model: Ledger | None = None
         self._frames: dict[tuple[str | None, ...], Frame] = {}
 
     def after_load_file(self) -> None:
-        """Forget every computed figure when the ledger changes."""
+        """Forget the model and every computed figure when the ledger changes."""
+        self._model = None
         self._frames.clear()
 
+    def model(self) -> Ledger:
+        """The ledger as `ctc` sees it (registers, mapping, frame), over Fava's entries."""
+        if self._model is None:
+            fava = self.ledger
+            self._model = Ledger.of(
+                Path(fava.beancount_file_path), fava.all_entries, fava.errors, fava.options
+            )
+        return self._model
+
     def frame(self, filtered: bool = True) -> Frame:
-        """The report layer's frame of Fava's filtered entries (or of the whole ledger)."""
+        """The frame of Fava's filtered entries (or of the whole ledger).
+
+        Fava applies its time and advanced filters to the entries; the frame of
+        the whole ledger is narrowed to those (`Frame.restrict`), never rebuilt.
+        """
+        whole = self.model().frame
         entries = g.filtered.entries if filtered else self.ledger.all_entries
+        if entries is self.ledger.all_entries:
+            return whole
         args = request.args
         key: tuple[str | None, ...] = (args.get("account"), args.get("filter"), args.get("time"))
-        if entries is self.ledger.all_entries:
-            # No filter: Fava hands over the whole ledger, whose frame is built already
-            # (or will be) for the panels that ignore filters; build it only once.
-            key = ("all",)
         if key not in self._frames:
-            self._frames[key] = build_frame(
-                entries, self.ledger.options, register_entries=self.ledger.all_entries
-            )
+            self._frames[key] = whole.restrict(entries)
         return self._frames[key]
 
 
@@ -93,8 +107,6 @@ class CtcDashboard(_CachedFrames):
     def scenarios(self) -> tuple[Panel, ...]:
         """Scenario and forecast panels (whole ledger, computed once per load)."""
         if getattr(self, "_scenarios", None) is None:
-            from pathlib import Path
-
             from ctc.fava.scenarios import scenario_panels
 
             frame = self.frame(filtered=False)

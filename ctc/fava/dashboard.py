@@ -10,7 +10,6 @@ Fava's filtered entries and gets panels back.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -19,12 +18,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from ctc.accounts import KINDS, cost_account, kommunbidrag_account
+from ctc.accounts import KINDS, kommunbidrag_account
 from ctc.errors import UserError
 from ctc.fava import svg
 from ctc.numbers import csv_amount, format_number, format_sek
 from ctc.reports.budget import budget_rows, budget_table
-from ctc.reports.frame import Frame
+from ctc.reports.frame import AccountPredicate, Frame
 from ctc.reports.labels import label
 from ctc.reports.positions import committee_table, committee_years, position_years, stints
 from ctc.reports.result import Table, display
@@ -89,10 +88,6 @@ class Dashboard:
     synthetic: bool = False
 
 
-AccountPredicate = Callable[[str], bool]
-"""Whether an account passes Fava's account filter."""
-
-
 # --- Links -------------------------------------------------------------------------------
 
 
@@ -107,44 +102,6 @@ def journal_link(
 def decision_link(ident: str) -> str:
     """Every entry citing a decision: its links, and `decision:` metadata on directives."""
     return journal_link(filter_=f'^{ident}, decision:"^{ident}$"')
-
-
-# --- Narrowing a frame to Fava's account filter ---------------------------------------------
-
-
-def narrow(frame: Frame, account_ok: AccountPredicate | None) -> Frame:
-    """The frame with only the postings whose accounts pass the account filter.
-
-    Fava keeps whole entries that touch a matching account; the dashboard goes
-    one step further, so that a filter on one committee shows that committee's
-    figures alone: its costs, its kommunbidrag, its side of each växling and
-    its positions.
-    """
-    if account_ok is None:
-        return frame
-    programme = frame.programme
-
-    def committee_ok(municipality: str, committee: str) -> bool:
-        return account_ok(kommunbidrag_account(municipality, committee, programme)) or account_ok(
-            cost_account(municipality, committee, programme, "salary")
-        )
-
-    transfers = []
-    for transfer in frame.transfers:
-        lines = tuple(li for li in transfer.lines if committee_ok(li.municipality, li.committee))
-        if lines:
-            transfers.append(dataclasses.replace(transfer, lines=lines))
-    history = {
-        ident: [s for s in spells if committee_ok(s.municipality, s.committee)]
-        for ident, spells in frame.history.items()
-    }
-    return dataclasses.replace(
-        frame,
-        costs=tuple(line for line in frame.costs if account_ok(line.account)),
-        budget=tuple(b for b in frame.budget if committee_ok(b.municipality, b.committee)),
-        transfers=tuple(transfers),
-        history={ident: spells for ident, spells in history.items() if spells},
-    )
 
 
 # --- Tables -----------------------------------------------------------------------------
@@ -441,7 +398,7 @@ def build_dashboard(
     date_range: tuple[datetime.date, datetime.date] | None = None,
 ) -> Dashboard:
     """All panels for a frame of (Fava-filtered) entries."""
-    frame = narrow(frame, account_ok)
+    frame = frame.narrow(account_ok)
     years = tuple(sorted({line.year for line in frame.costs}))
     panels: list[Panel] = []
     if frame.costs:
@@ -459,24 +416,10 @@ def build_dashboard(
     return Dashboard(tuple(panels), years, span, frame.options.synthetic)
 
 
-def within(frame: Frame, first: int | None, last: int | None) -> Frame:
-    """The frame's figures of the years `first` to `last` (either end open)."""
-
-    def inside(year: int) -> bool:
-        return (first is None or year >= first) and (last is None or year <= last)
-
-    return dataclasses.replace(
-        frame,
-        costs=tuple(line for line in frame.costs if inside(line.year)),
-        budget=tuple(change for change in frame.budget if inside(change.year)),
-        transfers=tuple(t for t in frame.transfers if inside(t.effective.year)),
-    )
-
-
 def report_panels(frame: Frame, form: DownloadForm) -> tuple[Panel, ...]:
     """The dashboard's panels for a chosen report and span (the reports page's preview)."""
     first, last = (form.year, form.year) if form.year else (form.from_year, form.to_year)
-    chosen = within(frame, first, last)
+    chosen = frame.within(first, last)
     if form.report in ("motion", "yearly") and chosen.costs:
         return (yearly_by_committee(chosen), cumulative(chosen, None))
     if form.report == "transfers":

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from beancount.core import data
 
-__plugins__ = ("archived_documents",)
+from ctc.model import SOURCE_FILE_TYPE
 
-SOURCE_FILE_TYPE = "source-file"
+__plugins__ = ("archived_documents",)
 
 
 def archived_documents(entries: list[data.Directive], options_map: dict) -> tuple[list, list]:
