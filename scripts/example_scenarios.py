@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from ctc.ledger import Ledger, load_ledger
 from ctc.numbers import ORE, format_sek
-from ctc.positions import build_history, spell_on
-from ctc.registers import parse_committees
-from ctc.reports.actuals import measure_actuals
-from ctc.reports.draft import DRAFT, PRICE_INDEX_SOURCE, draft_scenario
+from ctc.positions import History, spell_on
 from ctc.reports.labels import label
-from ctc.scenario import (
+from ctc.scenarios.actuals import Measurement, RoleMeasure, measure_actuals
+from ctc.scenarios.draft import DRAFT, PRICE_INDEX_SOURCE, DraftPlan, draft_scenario
+from ctc.scenarios.model import (
     PO_RATE,
     PRICE_INDEX,
     SALARY_INCREASE,
@@ -34,7 +34,7 @@ from ctc.scenario import (
     ScenarioCost,
     ScenarioPosition,
 )
-from ctc.scenario_render import render_scenario
+from ctc.scenarios.render import render_scenario
 
 PILOT = Path("scenarios") / "linkoping-pilot-2026-2028.beancount"
 AREAS = 2
@@ -102,9 +102,8 @@ def load_example(main: Path) -> Ledger:
 
 def linkoping_pilot(ledger: Ledger) -> str:
     """The Linköping pilot scenario as file text, measured on the example ledger."""
-    measurement = measure_actuals(ledger.entries, ledger.options, ledger.path)
-    draft = draft_scenario(
-        measurement,
+    measurement = measure_actuals(ledger)
+    plan = DraftPlan(
         municipality="Linkoping",
         areas=AREAS,
         first_year=FIRST,
@@ -112,6 +111,7 @@ def linkoping_pilot(ledger: Ledger) -> str:
         area_committee=AREA_COMMITTEE,
         central_committee="KS",
     )
+    draft = draft_scenario(measurement, plan)
     survey = next(k for k in measurement.kinds if k.kind == SURVEY)
     areas = len(measurement.areas)
     amount = (survey.amount / len(survey.years) / areas).quantize(ORE)
@@ -145,7 +145,9 @@ FORECAST_COMMENTS = [
 ]
 
 
-def _forecast_positions(history, roles, start: datetime.date):
+def _forecast_positions(
+    history: History, roles: Sequence[RoleMeasure], start: datetime.date
+) -> list[ScenarioPosition]:
     """The positions funded on the last day of 2021, each at its committee, at its role's unit cost."""
     salary = {role.role: role.monthly_salary.quantize(ORE) for role in roles}
     sources = {
@@ -175,7 +177,9 @@ def _forecast_positions(history, roles, start: datetime.date):
     return positions
 
 
-def _forecast_costs(measurement, area_committees: dict[str, str]):
+def _forecast_costs(
+    measurement: Measurement, area_committees: dict[str, str]
+) -> list[ScenarioCost]:
     """Other costs: each area's at its committee, the central ones at KS; the survey per round."""
     years = len(measurement.years)
     costs = []
@@ -206,25 +210,10 @@ def _forecast_costs(measurement, area_committees: dict[str, str]):
     return costs
 
 
-def malmo_forecast(ledger: Ledger) -> str:
-    """A forecast for 2022–2023 from the unit costs of 2019–2021, as file text."""
-    measurement = measure_actuals(ledger.entries, ledger.options, ledger.path, 2019, 2021)
-    history, _ = build_history(ledger.entries)
-    start = datetime.date(FORECAST_FIRST, 1, 1)
-    positions = _forecast_positions(history, measurement.roles, start)
-    area_committees = {
-        p.area: p.committee
-        for spells in history.values()
-        for p in spells
-        if p.area and p.covers(datetime.date(FORECAST_FIRST - 1, 12, 31))
-    }
-    register, _ = parse_committees(ledger.entries)
-    committees = [
-        c for m, c in register if m == "Malmo" and any(p.committee == c for p in positions)
-    ]
-    positions.sort(key=lambda p: committees.index(p.committee))
+def _forecast_assumptions(measurement: Measurement) -> tuple[Assumption, ...]:
+    """The measured salary revision, SKR's PO rate of 2021 and the draft's price index."""
     revision = (measurement.salary_revision or Decimal(0)).quantize(Decimal("0.01"))
-    assumptions = [
+    return (
         Assumption(
             SALARY_INCREASE,
             FORECAST_LAST,
@@ -243,7 +232,27 @@ def malmo_forecast(ledger: Ledger) -> str:
             for year in (FORECAST_FIRST, FORECAST_LAST)
         ),
         Assumption(PRICE_INDEX, FORECAST_LAST, Decimal("2.0"), PRICE_INDEX_SOURCE, DRAFT),
+    )
+
+
+def malmo_forecast(ledger: Ledger) -> str:
+    """A forecast for 2022–2023 from the unit costs of 2019–2021, as file text."""
+    measurement = measure_actuals(ledger, 2019, 2021)
+    history = ledger.registers.history
+    start = datetime.date(FORECAST_FIRST, 1, 1)
+    positions = _forecast_positions(history, measurement.roles, start)
+    area_committees = {
+        p.area: p.committee
+        for spells in history.values()
+        for p in spells
+        if p.area and p.covers(datetime.date(FORECAST_FIRST - 1, 12, 31))
+    }
+    committees = [
+        c
+        for c in ledger.registers.committee_names("Malmo")
+        if any(p.committee == c for p in positions)
     ]
+    positions.sort(key=lambda p: committees.index(p.committee))
     scenario = Scenario(
         path=FORECAST,
         name="Malmö: prognos för CTC 2022–2023 (skriven i december 2021)",
@@ -263,7 +272,7 @@ def malmo_forecast(ledger: Ledger) -> str:
         committees=tuple(ScenarioCommittee(c, DRAFT) for c in committees),
         positions=tuple(positions),
         costs=tuple(_forecast_costs(measurement, area_committees)),
-        assumptions=tuple(assumptions),
+        assumptions=_forecast_assumptions(measurement),
         location=DRAFT,
     )
     return render_scenario(scenario, FORECAST_COMMENTS)

@@ -13,10 +13,10 @@ from test_cli import assert_one_line_error, run_ctc
 
 from ctc.ledger import load_ledger
 from ctc.mapping import load_mapping
-from ctc.reports.actuals import measure_actuals
 from ctc.reports.frame import cost_lines
-from ctc.reports.scenario import scenario_report
-from ctc.scenario import parse_scenario
+from ctc.scenarios.actuals import measure_actuals
+from ctc.scenarios.parse import parse_scenario
+from ctc.scenarios.report import scenario_report
 
 D = Decimal
 
@@ -28,7 +28,7 @@ def ledger():
 
 @pytest.fixture(scope="module")
 def measurement(ledger):
-    return measure_actuals(ledger.entries, ledger.options, ledger.path)
+    return measure_actuals(ledger)
 
 
 def test_it_measures_the_full_years_and_says_why_others_are_left_out(measurement):
@@ -111,7 +111,7 @@ def test_the_draft_for_two_areas_states_what_it_measured_and_holds_its_unit_cost
         2026,
     )
     assert scenario.committee_names == ("AoS", "KS")
-    report = scenario_report(ledger.entries, out)
+    report = scenario_report(ledger, out)
     # Base-year cost per area before indexation: the measured one, within the rounding of
     # FTE (6 decimals), salaries and amounts (öre) and the PO rate (4 decimals).
     assert abs(report.unit_cost_per_area - measurement.cost_per_area) < 1

@@ -6,25 +6,26 @@ import csv
 import io
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, EXAMPLE_DIR
 from fava.core import FavaLedger
 from test_cli import assert_one_line_error, run_ctc
 
-from ctc.ledger import load_ledger
-from ctc.reports.forecast import forecast_against_outcome
+from ctc.ledger import Ledger, load_ledger
 from ctc.reports.frame import cost_lines
-from ctc.reports.scenario import scenario_costs
 from ctc.reports.yearly import yearly_rows
+from ctc.scenarios.forecast import forecast_against_outcome
+from ctc.scenarios.report import scenario_costs
 
 D = Decimal
 FORECAST = EXAMPLE_DIR / "scenarios" / "malmo-prognos-2022-2023.beancount"
 
 
 @pytest.fixture(scope="module")
-def entries():
-    return load_ledger(EXAMPLE).entries
+def ledger():
+    return load_ledger(EXAMPLE)
 
 
 def yearly_by_committee(entries, first: int, last: int) -> dict[tuple[int, str, str], Decimal]:
@@ -32,8 +33,8 @@ def yearly_by_committee(entries, first: int, last: int) -> dict[tuple[int, str, 
     return {(r.year, r.committee, r.cost_type): r.amount for r in rows}
 
 
-def test_the_example_forecast_against_the_example_outcome(entries):
-    result = forecast_against_outcome(entries, FORECAST)
+def test_the_example_forecast_against_the_example_outcome(ledger):
+    result = forecast_against_outcome(ledger, FORECAST)
     assert result.years == (2022, 2023)
     assert result.committees == ("KS", "AoS", "GrN", "FsN", "KuN", "FrN")
     assert {r.committee: (r.forecast, r.outcome, r.deviation) for r in result.by_committee()} == {
@@ -46,9 +47,9 @@ def test_the_example_forecast_against_the_example_outcome(entries):
     }
 
 
-def test_the_outcome_is_the_yearly_reports_figure_and_deviation_outcome_minus_forecast(entries):
-    result = forecast_against_outcome(entries, FORECAST)
-    yearly = yearly_by_committee(entries, 2022, 2023)
+def test_the_outcome_is_the_yearly_reports_figure_and_deviation_outcome_minus_forecast(ledger):
+    result = forecast_against_outcome(ledger, FORECAST)
+    yearly = yearly_by_committee(ledger.entries, 2022, 2023)
     assert {(r.year, r.committee, r.cost_type): r.outcome for r in result.rows} == yearly
     for row in result.rows:
         assert row.deviation == row.outcome - row.forecast
@@ -57,7 +58,7 @@ def test_the_outcome_is_the_yearly_reports_figure_and_deviation_outcome_minus_fo
     assert first.deviation_percent.quantize(D("0.01")) == D("3.54")
 
 
-def test_a_forecast_drafted_from_2019_to_2021_for_2022_and_2023(tmp_path, entries):
+def test_a_forecast_drafted_from_2019_to_2021_for_2022_and_2023(tmp_path, ledger):
     """The check of issue 8: deviations in the CSV equal outcome minus forecast per committee."""
     scenario = tmp_path / "prognos.beancount"
     drafted = run_ctc(
@@ -77,7 +78,7 @@ def test_a_forecast_drafted_from_2019_to_2021_for_2022_and_2023(tmp_path, entrie
         "deviation_sek",
         "deviation_pct",
     ]
-    yearly = yearly_by_committee(entries, 2022, 2023)
+    yearly = yearly_by_committee(ledger.entries, 2022, 2023)
     per_committee: dict[str, list[Decimal]] = defaultdict(lambda: [D(0), D(0), D(0)])
     for row in rows:
         forecast, outcome, deviation = (
@@ -95,8 +96,8 @@ def test_a_forecast_drafted_from_2019_to_2021_for_2022_and_2023(tmp_path, entrie
     assert per_committee["GrN"][0] == 0 and per_committee["GrN"][1] > 0
 
 
-def test_one_year_only(entries):
-    result = forecast_against_outcome(entries, FORECAST, 2023, 2023)
+def test_one_year_only(ledger):
+    result = forecast_against_outcome(ledger, FORECAST, 2023, 2023)
     assert result.years == (2023,)
     assert {r.year for r in result.rows} == {2023}
 
@@ -119,12 +120,13 @@ def test_years_that_have_not_passed_or_lie_outside_are_refused(scenario, year, m
     assert message in result.stderr
 
 
-def test_the_pure_functions_take_favas_entries(entries):
-    """What the dashboard panels will call: Fava's loaded entries give the same figures."""
+def test_the_pure_functions_take_the_model_over_favas_entries(ledger):
+    """What the dashboard panels call: the model over Fava's loaded entries gives the same figures."""
     fava = FavaLedger(str(EXAMPLE))
+    model = Ledger.of(Path(fava.beancount_file_path), fava.all_entries, fava.errors, fava.options)
     pilot = EXAMPLE_DIR / "scenarios" / "linkoping-pilot-2026-2028.beancount"
-    assert scenario_costs(fava.all_entries, pilot).rows == scenario_costs(entries, pilot).rows
+    assert scenario_costs(model, pilot).rows == scenario_costs(ledger, pilot).rows
     assert (
-        forecast_against_outcome(fava.all_entries, FORECAST).rows
-        == forecast_against_outcome(entries, FORECAST).rows
+        forecast_against_outcome(model, FORECAST).rows
+        == forecast_against_outcome(ledger, FORECAST).rows
     )

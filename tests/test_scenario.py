@@ -12,8 +12,8 @@ from test_cli import assert_one_line_error, run_ctc
 
 from ctc.errors import UserError
 from ctc.ledger import load_ledger
-from ctc.reports.scenario import scenario_costs, scenario_report
-from ctc.scenario_check import load_scenario
+from ctc.scenarios.check import load_scenario
+from ctc.scenarios.report import scenario_costs, scenario_report
 
 D = Decimal
 PILOT = EXAMPLE_DIR / "scenarios" / "linkoping-pilot-2026-2028.beancount"
@@ -55,8 +55,8 @@ SMALL = """\
 
 
 @pytest.fixture(scope="module")
-def entries():
-    return load_ledger(EXAMPLE).entries
+def ledger():
+    return load_ledger(EXAMPLE)
 
 
 def write(tmp_path: Path, text: str, name: str = "scenario.beancount") -> Path:
@@ -72,8 +72,8 @@ def rows_of(costs) -> dict[tuple[int, str, str], Decimal]:
 # --- Exact figures ------------------------------------------------------------------
 
 
-def test_a_small_scenario_costs_what_a_hand_computation_says(tmp_path, entries):
-    costs = scenario_costs(entries, write(tmp_path, SMALL))
+def test_a_small_scenario_costs_what_a_hand_computation_says(tmp_path, ledger):
+    costs = scenario_costs(ledger, write(tmp_path, SMALL))
     # 2026: 40 000 kr x 10 months (from March) x 2 areas; PO 42 %; the survey round.
     # 2027: salary +3 %, 12 months; no survey (every second year); tkr once per row.
     assert rows_of(costs) == {
@@ -87,8 +87,8 @@ def test_a_small_scenario_costs_what_a_hand_computation_says(tmp_path, entries):
     assert costs.total == D(2640000)
 
 
-def test_the_linkoping_pilot_of_the_example(entries):
-    report = scenario_report(entries, PILOT)
+def test_the_linkoping_pilot_of_the_example(ledger):
+    report = scenario_report(ledger, PILOT)
     costs = report.costs
     scenario = costs.scenario
     assert (scenario.municipality, scenario.first_year, scenario.last_year) == (
@@ -123,8 +123,8 @@ def test_the_linkoping_pilot_of_the_example(entries):
     assert report.unit_cost_per_area.quantize(D("0.01")) == D("1853952.39")
 
 
-def test_the_linkoping_pilots_sensitivity_rows(entries):
-    rows = {r.key: r for r in scenario_report(entries, PILOT).sensitivity}
+def test_the_linkoping_pilots_sensitivity_rows(ledger):
+    rows = {r.key: r for r in scenario_report(ledger, PILOT).sensitivity}
     assert {key: (row.total, row.difference) for key, row in rows.items()} == {
         "base": (D(11252000), D(0)),
         "salary+1": (D(11352000), D(100000)),
@@ -137,16 +137,16 @@ def test_the_linkoping_pilots_sensitivity_rows(entries):
     assert rows["fte+0.5"].label == "FTE +0,5 per område (Lokal utvecklingsledare, SON)"
 
 
-def test_sensitivity_rows_move_in_the_expected_direction(entries):
-    rows = {r.key: r.total for r in scenario_report(entries, PILOT).sensitivity}
+def test_sensitivity_rows_move_in_the_expected_direction(ledger):
+    rows = {r.key: r.total for r in scenario_report(ledger, PILOT).sensitivity}
     base = rows["base"]
     assert rows["salary+1"] > base > rows["salary-1"]
     assert rows["fte+0.5"] > base > rows["fte-0.5"]
     assert rows["survey+25"] > base > rows["survey-25"]
 
 
-def test_sensitivity_is_recomputed_not_scaled(entries):
-    rows = {r.key: dict(r.year_totals) for r in scenario_report(entries, PILOT).sensitivity}
+def test_sensitivity_is_recomputed_not_scaled(ledger):
+    rows = {r.key: dict(r.year_totals) for r in scenario_report(ledger, PILOT).sensitivity}
     # A salary increase applies after the base year: the base year does not move.
     assert rows["salary+1"][2026] == rows["base"][2026]
     assert rows["salary+1"][2028] - rows["base"][2028] > rows["salary+1"][2027] - rows["base"][2027]
@@ -156,8 +156,8 @@ def test_sensitivity_is_recomputed_not_scaled(entries):
     assert rows["survey+25"][2026] - rows["base"][2026] == D(44000)
 
 
-def test_year_totals_are_the_sums_of_their_committee_rows(entries):
-    costs = scenario_report(entries, PILOT).costs
+def test_year_totals_are_the_sums_of_their_committee_rows(ledger):
+    costs = scenario_report(ledger, PILOT).costs
     for year in costs.scenario.years:
         committee_rows = [r.amount for r in costs.rows if r.year == year]
         assert costs.year_total(year) == sum(committee_rows)
@@ -174,8 +174,8 @@ def readme_scenario() -> str:
     return block.group(1)
 
 
-def test_the_guides_complete_scenario_example_costs_what_the_guide_says(tmp_path, entries):
-    costs = scenario_costs(entries, write(tmp_path, readme_scenario()))
+def test_the_guides_complete_scenario_example_costs_what_the_guide_says(tmp_path, ledger):
+    costs = scenario_costs(ledger, write(tmp_path, readme_scenario()))
     by_year_type: dict[tuple[int, str], Decimal] = {}
     for row in costs.rows:
         key = (row.year, row.cost_type)
@@ -248,18 +248,18 @@ def test_the_guides_complete_scenario_example_costs_what_the_guide_says(tmp_path
         ),
     ],
 )
-def test_a_bad_scenario_gets_one_line_naming_its_line(tmp_path, entries, old, new, needle, message):
+def test_a_bad_scenario_gets_one_line_naming_its_line(tmp_path, ledger, old, new, needle, message):
     assert old in SMALL
     path = write(tmp_path, SMALL.replace(old, new, 1))
     with pytest.raises(UserError) as caught:
-        load_scenario(path, entries)
+        load_scenario(path, ledger.registers)
     text = str(caught.value)
     assert text.startswith(f"{path}:{line_of(path, needle)}: "), text
     assert message in text
     assert "\n" not in text
 
 
-def test_a_po_rate_the_scenario_does_not_state_comes_from_the_ledger(tmp_path, entries):
+def test_a_po_rate_the_scenario_does_not_state_comes_from_the_ledger(tmp_path, ledger):
     text = """\
 2024-12-01 custom "scenario" "Test: ett år"
   municipality: "Malmo"
@@ -276,7 +276,7 @@ def test_a_po_rate_the_scenario_does_not_state_comes_from_the_ledger(tmp_path, e
   monthly_salary: 50000 SEK
   source: "Test"
 """
-    costs = scenario_costs(entries, write(tmp_path, text))
+    costs = scenario_costs(ledger, write(tmp_path, text))
     rate = costs.scenario.assumption("po-rate", 2025)
     assert rate is not None and rate.location is None
     assert rate.percent == D("42.50")
@@ -284,16 +284,16 @@ def test_a_po_rate_the_scenario_does_not_state_comes_from_the_ledger(tmp_path, e
     assert rows_of(costs) == {(2025, "KS", "salary"): D(600000), (2025, "KS", "po"): D(255000)}
 
 
-def test_a_syntax_error_names_its_line(tmp_path, entries):
+def test_a_syntax_error_names_its_line(tmp_path, ledger):
     path = write(tmp_path, SMALL.replace("fte: 1.0", "fte: 1,0"))
     with pytest.raises(UserError, match=rf"^{re.escape(str(path))}:\d+: "):
-        load_scenario(path, entries)
+        load_scenario(path, ledger.registers)
 
 
-def test_a_file_with_other_directives_is_refused(tmp_path, entries):
+def test_a_file_with_other_directives_is_refused(tmp_path, ledger):
     path = write(tmp_path, SMALL + "\n2026-01-01 open Expenses:Test SEK\n")
     with pytest.raises(UserError) as caught:
-        load_scenario(path, entries)
+        load_scenario(path, ledger.registers)
     assert f":{line_of(path, 'open Expenses:Test')}: En scenariofil innehåller bara" in str(
         caught.value
     )

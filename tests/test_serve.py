@@ -269,13 +269,13 @@ def test_a_bad_download_request_is_a_plain_400(served_example):
 
 def test_scenario_and_forecast_panels_equal_their_reports(served_example):
     from ctc.ledger import load_ledger as load
-    from ctc.reports.forecast import forecast_against_outcome
-    from ctc.reports.scenario import scenario_costs
+    from ctc.scenarios.forecast import forecast_against_outcome
+    from ctc.scenarios.report import scenario_costs
 
     scenarios = EXAMPLE.parent / "scenarios"
-    entries = load(EXAMPLE).entries
-    pilot = scenario_costs(entries, scenarios / "linkoping-pilot-2026-2028.beancount")
-    forecast = forecast_against_outcome(entries, scenarios / "malmo-prognos-2022-2023.beancount")
+    ledger = load(EXAMPLE)
+    pilot = scenario_costs(ledger, scenarios / "linkoping-pilot-2026-2028.beancount")
+    forecast = forecast_against_outcome(ledger, scenarios / "malmo-prognos-2022-2023.beancount")
     page = dashboard(served_example)
     bars = {year: D(value) for value, year in bar_totals(page, "scenario-1")}
     assert bars == {str(y): pilot.year_total(y) for y in (2026, 2027, 2028)}

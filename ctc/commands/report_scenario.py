@@ -15,12 +15,9 @@ import typer
 
 from ctc.commands.common import FormatOpt, LedgerArg, OutputOpt, check_unit_and_lang, emit
 from ctc.ledger import Ledger, load_clean_ledger
-from ctc.registers import parse_committees
-from ctc.reports.forecast import forecast_against_outcome, forecast_records
-from ctc.reports.scenario import scenario_records, scenario_report
-from ctc.reports.scenario_document import as_report
-from ctc.reports.scenario_sections import forecast_document, provenance, scenario_document
 from ctc.reports.writers import choose_format
+from ctc.scenarios.forecast_document import build_forecast_report
+from ctc.scenarios.report_document import build_scenario_report
 
 ScenarioOption = Annotated[
     Path,
@@ -36,12 +33,6 @@ def prepare(ledger: Path | None, fmt: str | None, output: Path | None, unit: str
     return load_clean_ledger(ledger)
 
 
-def committee_names(loaded: Ledger, municipality: str) -> dict[str, str]:
-    """Short name -> full name of the municipality's committees."""
-    committees, _ = parse_committees(loaded.entries)
-    return {c.short: c.name for (m, _), c in committees.items() if m == municipality}
-
-
 def scenario(
     scenario: ScenarioOption,
     ledger: LedgerArg = None,
@@ -51,11 +42,7 @@ def scenario(
 ) -> None:
     """Vad ett scenario kostar per år, nämnd och kostnadstyp, med antaganden och känslighet."""
     loaded = prepare(ledger, fmt, output, unit)
-    report = scenario_report(loaded.entries, scenario)
-    names = committee_names(loaded, report.costs.scenario.municipality)
-    document = scenario_document(report, unit, names, loaded.options.synthetic)
-    records = scenario_records(report.costs.rows)
-    emit(as_report(document, "scenario", records, provenance(loaded.path, scenario)), fmt, output)
+    emit(build_scenario_report(loaded, scenario, unit), fmt, output)
 
 
 def forecast(
@@ -68,7 +55,4 @@ def forecast(
 ) -> None:
     """Prognos mot utfall för ett scenario vars år har passerat, per nämnd och kostnadstyp."""
     loaded = prepare(ledger, fmt, output, unit)
-    result = forecast_against_outcome(loaded.entries, scenario, year, year)
-    document = forecast_document(result, unit, loaded.options.synthetic)
-    records = forecast_records(result.rows)
-    emit(as_report(document, "forecast", records, provenance(loaded.path, scenario)), fmt, output)
+    emit(build_forecast_report(loaded, scenario, year, unit), fmt, output)

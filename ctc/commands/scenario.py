@@ -1,4 +1,8 @@
-"""`ctc scenario new`: draft a scenario file from the ledger's own unit costs."""
+"""`ctc scenario new`: draft a scenario file from the ledger's own unit costs.
+
+A thin shell over `ctc.scenarios.draft_from_actuals`: it parses the options,
+loads the ledger, asks for the draft and writes it to the file or stdout.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +15,15 @@ import typer
 from ctc.commands.common import LedgerArg, echo
 from ctc.errors import UserError
 from ctc.ledger import load_clean_ledger
-from ctc.registers import parse_committees
-from ctc.reports.actuals import measure_actuals
-from ctc.reports.draft import (
-    CENTRAL,
-    DEFAULT_PRICE_INDEX,
-    default_area_committee,
-    draft_comments,
-    draft_scenario,
-)
-from ctc.scenario_check import check_scenario
-from ctc.scenario_render import render_scenario
+from ctc.scenarios.draft import CENTRAL, DEFAULT_PRICE_INDEX
+from ctc.scenarios.from_actuals import DraftRequest, draft_from_actuals
 from ctc.writer import atomic_write
 
 scenario_app = typer.Typer(help="Scenarier: vad programmet skulle kosta.", no_args_is_help=True)
 
 
 def _percent(text: str | None, option: str) -> Decimal | None:
+    """A percentage option as a number; a decimal comma is accepted, as Swedes write it."""
     if text is None:
         return None
     try:
@@ -83,39 +79,22 @@ def new(
         raise UserError("Ange --from-actuals: utkast skapas ur huvudbokens utfall.")
     if output is not None and output.exists() and not force:
         raise UserError(f"Filen {output} finns redan; välj ett annat namn eller ange --force.")
-    loaded = load_clean_ledger(ledger)
-    measurement = measure_actuals(
-        loaded.entries, loaded.options, loaded.path, measure_from, measure_to
-    )
-    target = municipality or measurement.municipality
-    committees, _ = parse_committees(loaded.entries)
-    booked = max(v.year for v in measurement.verdicts)
-    first = first_year if first_year is not None else booked + 1
-    last = last_year if last_year is not None else first + 2
-    scenario = draft_scenario(
-        measurement,
-        municipality=target,
-        areas=areas if areas is not None else len(measurement.areas),
-        first_year=first,
-        last_year=last,
-        area_committee=area_committee
-        or default_area_committee(committees, target, central_committee),
+    request = DraftRequest(
+        municipality=municipality,
+        areas=areas,
+        first_year=first_year,
+        last_year=last_year,
+        measure_from=measure_from,
+        measure_to=measure_to,
+        area_committee=area_committee,
         central_committee=central_committee,
         price_index=_percent(price_index, "--price-index") or Decimal(0),
         salary_increase=_percent(salary_increase, "--salary-increase"),
-        path=output or Path("utkast.beancount"),
+        path=output,
     )
-    _, problems = check_scenario(scenario, loaded.entries)
-    if problems:
-        raise UserError(f"Utkastet går inte ihop med huvudboken: {problems[0].message}")
-    measured = f" --measure-from {measurement.years[0]} --measure-to {measurement.years[-1]}"
-    command = (
-        f"ctc scenario new --from-actuals --municipality {target} --areas {scenario.areas} "
-        f"--from {first} --to {last}" + (measured if measure_from or measure_to else "")
-    )
-    text = render_scenario(scenario, draft_comments(measurement, command))
+    draft = draft_from_actuals(load_clean_ledger(ledger), request)
     if output is None:
-        echo(text)
+        echo(draft.text)
         return
-    atomic_write(output, text)
+    atomic_write(output, draft.text)
     typer.echo(f"Skrev utkastet {output}.", err=True)

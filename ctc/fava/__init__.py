@@ -109,9 +109,7 @@ class CtcDashboard(_CachedFrames):
         if getattr(self, "_scenarios", None) is None:
             from ctc.fava.scenarios import scenario_panels
 
-            frame = self.frame(filtered=False)
-            path = Path(self.ledger.beancount_file_path)
-            self._scenarios = scenario_panels(self.ledger.all_entries, path, frame.programme)
+            self._scenarios = scenario_panels(self.model())
         return self._scenarios
 
     def dashboard(self) -> Dashboard:

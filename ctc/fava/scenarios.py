@@ -2,51 +2,49 @@
 
 Scenarios are files of their own beside the ledger (`scenarios/*.beancount`),
 so these panels are computed from the whole ledger, once per load, through
-the same functions `ctc report scenario` and `ctc report forecast` print from.
+the same functions `ctc report scenario` and `ctc report forecast` print from
+(`ctc.scenarios`). This module only draws: it turns their results into panels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
-
-from beancount.core import data
+from typing import TYPE_CHECKING
 
 from ctc.errors import UserError
 from ctc.fava import svg
 from ctc.fava.dashboard import Cell, Panel, PanelTable, journal_link
 from ctc.numbers import format_number, format_sek
-from ctc.reports.forecast import ForecastResult, forecast_against_outcome
 from ctc.reports.labels import label
-from ctc.reports.scenario import ScenarioReport, scenario_report
+from ctc.scenarios.forecast import ForecastResult, forecast_against_outcome
+from ctc.scenarios.parse import scenario_files
+from ctc.scenarios.report import ScenarioReport, scenario_report
+
+if TYPE_CHECKING:
+    from ctc.ledger import Ledger
 
 ZERO = Decimal(0)
 UNIT = "tkr"
 
 
-def scenario_files(ledger_path: Path) -> list[Path]:
-    """The scenario files beside the ledger, in name order."""
-    folder = ledger_path.parent / "scenarios"
-    return sorted(folder.glob("*.beancount")) if folder.is_dir() else []
-
-
 def _money(value: Decimal, href: str | None = None) -> Cell:
+    """A cell in thousands of kronor, keeping the exact value for sorting and links."""
     return Cell(format_sek(value, UNIT), value, href)
 
 
-def scenario_panel(report: ScenarioReport, key: str) -> Panel:
-    """A scenario's cost per year stacked by committee, its table and its sensitivity."""
-    costs = report.costs
-    scenario = costs.scenario
-    years = list(range(scenario.first_year, scenario.last_year + 1))
-    committees = list(dict.fromkeys(row.committee for row in costs.rows))
+def _year_committee_cells(report: ScenarioReport) -> dict[tuple[int, str], Decimal]:
+    """The scenario's cost per (year, committee), summed over cost types."""
     cells: dict[tuple[int, str], Decimal] = {}
-    for row in costs.rows:
+    for row in report.costs.rows:
         cells[(row.year, row.committee)] = cells.get((row.year, row.committee), ZERO) + row.amount
-    series = [svg.Series(c, tuple(cells.get((y, c), ZERO) for y in years)) for c in committees]
-    title = f"Scenario: {scenario.name}"
-    chart = svg.stacked_bars(title, [str(y) for y in years], series)
+    return cells
+
+
+def _cost_table(report: ScenarioReport, title: str, committees: list[str]) -> PanelTable:
+    """Year × committee in tkr, a total per year and a total row."""
+    costs = report.costs
+    years = list(costs.scenario.years)
+    cells = _year_committee_cells(report)
     rows = [
         (
             Cell(str(y), header=True),
@@ -63,10 +61,14 @@ def scenario_panel(report: ScenarioReport, key: str) -> Panel:
         )
     )
     header = ("År", *committees, label("total"))
-    table = PanelTable(
+    return PanelTable(
         f"{title}, tkr (uppskattning)", header, tuple(rows), frozenset({len(rows) - 1})
     )
-    sensitivity = PanelTable(
+
+
+def _sensitivity_table(report: ScenarioReport) -> PanelTable:
+    """Each sensitivity variant's total and its difference from the base scenario."""
+    return PanelTable(
         "Känslighet: totalen med ett antagande ändrat, tkr",
         ("Ändrat antagande", "Totalt", "Skillnad"),
         tuple(
@@ -74,49 +76,86 @@ def scenario_panel(report: ScenarioReport, key: str) -> Panel:
             for s in report.sensitivity
         ),
     )
+
+
+def _scenario_caption(report: ScenarioReport) -> str:
+    """What the scenario costs in all, and whether it is an estimate or synthetic."""
+    costs = report.costs
+    scenario = costs.scenario
     estimate = "en uppskattning" if scenario.estimate else "ett scenario"
     caption = (
         f"{scenario.name} är {estimate}: {format_sek(costs.total, 'mnkr')} mnkr "
-        f"{years[0]}–{years[-1]} ({format_sek(costs.total, UNIT)} tkr), i {scenario.municipality}."
+        f"{scenario.first_year}–{scenario.last_year} ({format_sek(costs.total, UNIT)} tkr), "
+        f"i {scenario.municipality}."
     )
     if scenario.synthetic:
         caption += " Syntetiska exempeldata."
-    return Panel(key, title, (chart,), caption, (table, sensitivity))
+    return caption
+
+
+def scenario_panel(report: ScenarioReport, key: str) -> Panel:
+    """A scenario's cost per year stacked by committee, its table and its sensitivity."""
+    scenario = report.costs.scenario
+    years = list(scenario.years)
+    committees = list(dict.fromkeys(row.committee for row in report.costs.rows))
+    cells = _year_committee_cells(report)
+    series = [svg.Series(c, tuple(cells.get((y, c), ZERO) for y in years)) for c in committees]
+    title = f"Scenario: {scenario.name}"
+    chart = svg.stacked_bars(title, [str(y) for y in years], series)
+    tables = (_cost_table(report, title, committees), _sensitivity_table(report))
+    return Panel(key, title, (chart,), _scenario_caption(report), tables)
+
+
+def _percent_cell(percent: Decimal | None) -> Cell:
+    """A deviation in per cent; a dash when nothing was forecast."""
+    return Cell(f"{format_number(percent, 1)} %" if percent is not None else "–")
+
+
+def _forecast_rows(result: ForecastResult, span: str, programme: str) -> list[tuple[Cell, ...]]:
+    """A row per committee and cost type; the outcome links to its postings in the journal."""
+    rows = []
+    for row in result.by_committee_and_type():
+        link = journal_link(
+            f"^Expenses:[^:]+:{row.committee}:{programme}:", span.replace("–", " - ")
+        )
+        rows.append(
+            (
+                Cell(row.committee, header=True),
+                Cell(label(row.cost_type)),
+                _money(row.forecast),
+                _money(row.outcome, link),
+                Cell(format_sek(row.deviation, "kr"), row.deviation),
+                _percent_cell(row.deviation_percent),
+            )
+        )
+    return rows
+
+
+FORECAST_HEADER = (
+    "Nämnd",
+    "Kostnadstyp",
+    "Prognos (tkr)",
+    "Utfall (tkr)",
+    "Avvikelse (kr)",
+    "Avvikelse (%)",
+)
 
 
 def forecast_panel(result: ForecastResult, key: str, programme: str) -> Panel:
     """Forecast against outcome per committee: bars side by side and the deviation table."""
     per_committee = result.by_committee()
-    committees = [row.committee for row in per_committee]
     series = [
         svg.Series("Prognos", tuple(row.forecast for row in per_committee)),
         svg.Series("Utfall", tuple(row.outcome for row in per_committee)),
     ]
     span = f"{result.years[0]}–{result.years[-1]}"
     title = f"Prognos mot utfall {span}: {result.scenario.name}"
-    chart = svg.grouped_bars(title, committees, series)
-    rows = []
-    for row in result.by_committee_and_type():
-        percent = row.deviation_percent
-        rows.append(
-            (
-                Cell(row.committee, header=True),
-                Cell(label(row.cost_type)),
-                _money(row.forecast),
-                _money(
-                    row.outcome,
-                    journal_link(
-                        f"^Expenses:[^:]+:{row.committee}:{programme}:", span.replace("–", " - ")
-                    ),
-                ),
-                Cell(format_sek(row.deviation, "kr"), row.deviation),
-                Cell(f"{format_number(percent, 1)} %" if percent is not None else "–"),
-            )
-        )
+    chart = svg.grouped_bars(title, [row.committee for row in per_committee], series)
     forecast = sum((r.forecast for r in per_committee), ZERO)
     outcome = sum((r.outcome for r in per_committee), ZERO)
     deviation = outcome - forecast
     percent = deviation / forecast * 100 if forecast else None
+    rows = _forecast_rows(result, span, programme)
     rows.append(
         (
             Cell(label("total"), header=True),
@@ -124,19 +163,11 @@ def forecast_panel(result: ForecastResult, key: str, programme: str) -> Panel:
             _money(forecast),
             _money(outcome),
             Cell(format_sek(deviation, "kr"), deviation),
-            Cell(f"{format_number(percent, 1)} %" if percent is not None else "–"),
+            _percent_cell(percent),
         )
     )
-    header = (
-        "Nämnd",
-        "Kostnadstyp",
-        "Prognos (tkr)",
-        "Utfall (tkr)",
-        "Avvikelse (kr)",
-        "Avvikelse (%)",
-    )
     table = PanelTable(
-        f"{title}, utfall minus prognos", header, tuple(rows), frozenset({len(rows) - 1})
+        f"{title}, utfall minus prognos", FORECAST_HEADER, tuple(rows), frozenset({len(rows) - 1})
     )
     caption = (
         f"Utfallet {span} blev {format_sek(outcome, 'kr')} kr mot prognosen {format_sek(forecast, 'kr')} kr: "
@@ -145,19 +176,22 @@ def forecast_panel(result: ForecastResult, key: str, programme: str) -> Panel:
     return Panel(key, title, (chart,), caption, (table,))
 
 
-def scenario_panels(
-    entries: Sequence[data.Directive], ledger_path: Path, programme: str
-) -> tuple[Panel, ...]:
-    """A panel per scenario beside the ledger, and a forecast panel for each whose years have passed."""
+def scenario_panels(ledger: Ledger) -> tuple[Panel, ...]:
+    """A panel per scenario beside the ledger, and a forecast panel for each whose years have passed.
+
+    A scenario file with a mistake gets no panel: `ctc report scenario` names
+    the mistake; the dashboard must still open.
+    """
     panels: list[Panel] = []
-    for index, path in enumerate(scenario_files(ledger_path)):
+    programme = ledger.frame.programme
+    for index, path in enumerate(scenario_files(ledger.path)):
         try:
-            report = scenario_report(entries, path)
+            report = scenario_report(ledger, path)
         except UserError:
             continue
         panels.append(scenario_panel(report, f"scenario-{index + 1}"))
         try:
-            result = forecast_against_outcome(entries, path)
+            result = forecast_against_outcome(ledger, path)
         except UserError:
             continue
         if result.years:

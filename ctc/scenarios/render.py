@@ -1,4 +1,4 @@
-"""Writing a scenario as a Beancount file: the inverse of `ctc.scenario`.
+"""Writing a scenario as a Beancount file: the inverse of `ctc.scenarios.parse`.
 
 The draft from actuals and the example's Linköping scenario are both written
 here, with Beancount's own printer, so what `ctc scenario new` writes is
@@ -16,7 +16,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.parser.grammar import ValueType
 
-from ctc.scenario import (
+from ctc.scenarios.model import (
     ASSUMPTION,
     COMMITTEE,
     COST,
@@ -38,16 +38,19 @@ def plain(value: Decimal) -> Decimal:
 
 
 def _custom(day: datetime.date, type_: str, values: Sequence[Any], **meta: Any) -> data.Custom:
+    """A directive with the given metadata; empty and FALSE fields are left out, as a reader would."""
     fields = {"filename": "<scenario>", "lineno": 0}
     fields.update({k: v for k, v in meta.items() if v is not None and v is not False})
     return data.Custom(fields, day, type_, [ValueType(v, type(v)) for v in values])
 
 
 def _sek(amount: Decimal) -> Amount:
+    """An amount in kronor as Beancount writes it."""
     return Amount(amount, "SEK")
 
 
 def _position(position: ScenarioPosition) -> data.Custom:
+    """A position as its `custom "scenario-position"` directive."""
     return _custom(
         position.start,
         POSITION,
@@ -61,6 +64,7 @@ def _position(position: ScenarioPosition) -> data.Custom:
 
 
 def _cost(cost: ScenarioCost) -> data.Custom:
+    """A cost item as its `custom "scenario-cost"` directive (`every` only when above 1)."""
     return _custom(
         datetime.date(cost.first_year, 1, 1),
         COST,
@@ -74,9 +78,9 @@ def _cost(cost: ScenarioCost) -> data.Custom:
     )
 
 
-def scenario_sections(scenario: Scenario) -> list[tuple[str, list[data.Custom]]]:
-    """(comment, directives) for each part of the file, in the order it is written."""
-    header = _custom(
+def _header(scenario: Scenario) -> data.Custom:
+    """The scenario's `custom "scenario"` header, its notes after the fields it always has."""
+    return _custom(
         scenario.written,
         HEADER,
         [scenario.name],
@@ -91,6 +95,14 @@ def scenario_sections(scenario: Scenario) -> list[tuple[str, list[data.Custom]]]
         source=scenario.source,
         **scenario.notes,
     )
+
+
+def scenario_sections(scenario: Scenario) -> list[tuple[str, list[data.Custom]]]:
+    """(comment, directives) for each part of the file, in the order it is written.
+
+    Only the scenario's own assumptions are written: a PO rate filled in from
+    the ledger's register (no location) stays in the ledger.
+    """
     committees = [_custom(scenario.written, COMMITTEE, [c.short]) for c in scenario.committees]
     assumptions = [
         _custom(
@@ -103,7 +115,7 @@ def scenario_sections(scenario: Scenario) -> list[tuple[str, list[data.Custom]]]
         if a.location is not None
     ]
     return [
-        ("Scenariot", [header]),
+        ("Scenariot", [_header(scenario)]),
         ("Nämnder som berörs", committees),
         (
             "Tjänster (roller, inga personer); belopp i basårets priser",

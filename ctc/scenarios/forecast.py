@@ -1,9 +1,9 @@
 """Forecast against outcome: a scenario for years that have passed, held against the books.
 
-The forecast is the scenario's figures (whole kronor per year, committee and
-cost type, see `ctc.reports.scenario`); the outcome is the programme's booked
-cost for the scenario's municipality from the one query layer
-(`ctc.reports.frame.cost_lines`), exact to the öre. The deviation is outcome
+The forecast is the scenario's figures (whole thousands of kronor per year,
+committee and cost type, see `ctc.scenarios.costs`); the outcome is the
+programme's booked cost for the scenario's municipality, read from the loaded
+ledger's Frame (`Frame.of_municipality`, `Frame.within`), exact to the öre. The deviation is outcome
 minus forecast: positive when it cost more than forecast. A year has passed
 when the ledger books the municipality's programme cost in its December or
 later.
@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-from beancount.core import data
+from typing import TYPE_CHECKING
 
 from ctc.accounts import COST_TYPES
 from ctc.errors import UserError
-from ctc.registers import parse_committees
-from ctc.reports.frame import CostLine, cost_lines
+from ctc.reports.frame import CostLine, Frame
 from ctc.reports.result import Column, Row, Table
-from ctc.reports.scenario import ScenarioCosts, costs_of
-from ctc.scenario import Scenario
-from ctc.scenario_check import load_scenario
+from ctc.scenarios.check import load_scenario
+from ctc.scenarios.costs import ScenarioCosts, costs_of
+from ctc.scenarios.model import Scenario
+
+if TYPE_CHECKING:
+    from ctc.ledger import Ledger
 
 CSV_HEADER = (
     "year",
@@ -81,18 +82,18 @@ class ForecastResult:
         return _summed(self.rows, lambda row: (row.committee, "*"))
 
 
-def _summed(rows: Sequence[ForecastRow], key) -> tuple[ForecastRow, ...]:
+RowKey = Callable[[ForecastRow], tuple[str, str]]
+"""What rows are summed by: (committee, cost type), with `*` for all."""
+
+
+def _summed(rows: Sequence[ForecastRow], key: RowKey) -> tuple[ForecastRow, ...]:
+    """The rows summed over the years by `key`, in the order the keys first occur."""
     forecast: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     outcome: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for row in rows:
         forecast[key(row)] += row.forecast
         outcome[key(row)] += row.outcome
     return tuple(ForecastRow(None, c, t, forecast[(c, t)], outcome[(c, t)]) for c, t in forecast)
-
-
-def _municipality_lines(entries: Sequence[data.Directive], scenario: Scenario) -> list[CostLine]:
-    lines = cost_lines(entries, str(scenario.programme))
-    return [line for line in lines if line.municipality == scenario.municipality]
 
 
 def passed_years(lines: Sequence[CostLine], scenario: Scenario) -> tuple[int, ...]:
@@ -103,9 +104,24 @@ def passed_years(lines: Sequence[CostLine], scenario: Scenario) -> tuple[int, ..
     return tuple(y for y in scenario.years if last >= datetime.date(y, 12, 1))
 
 
+def _check_passed(scenario: Scenario, passed: Sequence[int], years: range) -> None:
+    """Refuse a year asked for that is not the scenario's or has not passed."""
+    for year in years:
+        if year not in scenario.years:
+            raise UserError(
+                f"{year} ligger utanför scenariots år {scenario.first_year}–{scenario.last_year}."
+            )
+        if year not in passed:
+            raise UserError(
+                f"{year} har inte passerat: huvudboken har inget helt års utfall för "
+                f"{scenario.municipality} det året."
+            )
+
+
 def _years(
     scenario: Scenario, passed: Sequence[int], from_year: int | None, to_year: int | None
 ) -> tuple[int, ...]:
+    """The years to compare: every passed one, or those asked for (each must have passed)."""
     if from_year is None and to_year is None:
         if not passed:
             raise UserError(
@@ -117,16 +133,7 @@ def _years(
     last = to_year if to_year is not None else scenario.last_year
     if first > last:
         raise UserError(f"Året {first} ligger efter {last}; ange det tidigaste året först.")
-    for year in range(first, last + 1):
-        if year not in scenario.years:
-            raise UserError(
-                f"{year} ligger utanför scenariots år {scenario.first_year}–{scenario.last_year}."
-            )
-        if year not in passed:
-            raise UserError(
-                f"{year} har inte passerat: huvudboken har inget helt års utfall för "
-                f"{scenario.municipality} det året."
-            )
+    _check_passed(scenario, passed, range(first, last + 1))
     return tuple(range(first, last + 1))
 
 
@@ -160,8 +167,23 @@ def compare(
     return ForecastResult(costs.scenario, tuple(years), rows, tuple(committees))
 
 
+def _outcome(ledger: Ledger, scenario: Scenario) -> Frame:
+    """The ledger's figures for the scenario's municipality, from the loaded ledger's Frame.
+
+    The Frame holds the ledger's own programme; a scenario about another
+    programme has no outcome in this ledger to be held against.
+    """
+    frame = ledger.frame
+    if scenario.programme != frame.programme:
+        raise UserError(
+            f"Scenariot gäller programmet {scenario.programme}, men huvudboken redovisar "
+            f"{frame.programme}; utfallet finns inte i den här huvudboken."
+        )
+    return frame.of_municipality(scenario.municipality)
+
+
 def forecast_against_outcome(
-    entries: Sequence[data.Directive],
+    ledger: Ledger,
     path: Path,
     from_year: int | None = None,
     to_year: int | None = None,
@@ -172,11 +194,11 @@ def forecast_against_outcome(
     be a scenario year that has passed. Pure: no printing; `UserError` on a
     bad file or year.
     """
-    scenario = load_scenario(path, entries)
-    lines = _municipality_lines(entries, scenario)
-    years = _years(scenario, passed_years(lines, scenario), from_year, to_year)
-    committees, _ = parse_committees(entries)
-    order = [short for municipality, short in committees if municipality == scenario.municipality]
+    scenario = load_scenario(path, ledger.registers)
+    outcome = _outcome(ledger, scenario)
+    years = _years(scenario, passed_years(outcome.costs, scenario), from_year, to_year)
+    lines = outcome.within(years[0], years[-1]).costs
+    order = list(ledger.registers.committee_names(scenario.municipality))
     return compare(costs_of(scenario), lines, years, order)
 
 

@@ -1,4 +1,4 @@
-"""What a scenario costs: per year, committee and cost type, and how sensitive it is.
+"""What a scenario costs: exact arithmetic per year, committee and cost type, rounded once.
 
 The arithmetic is exact (`Decimal`) until the very end: a position's salary
 for a year is its base-year monthly salary, grown by each year's salary
@@ -8,35 +8,26 @@ another cost item is its base-year amount grown by the price index. Each
 year × committee × cost type is then rounded once, half away from zero, to
 whole kronor: those are the scenario's figures, and every total is a sum of
 them.
-
-Each sensitivity row changes one assumption in the scenario and computes the
-whole scenario again; no total is ever scaled.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-
-from beancount.core import data
 
 from ctc.accounts import COST_TYPES
-from ctc.numbers import format_number, round_half_away
+from ctc.numbers import round_half_away
 from ctc.reports.result import Column, Row, Table
-from ctc.scenario import (
+from ctc.scenarios.model import (
     PO_RATE,
     PRICE_INDEX,
     SALARY_INCREASE,
-    SURVEY,
     Scenario,
     ScenarioCost,
     ScenarioPosition,
 )
-from ctc.scenario_check import load_scenario
 
 CSV_HEADER = ("year", "committee", "cost_type", "amount_sek")
 HUNDRED = Decimal(100)
@@ -78,28 +69,6 @@ class ScenarioCosts:
         return sum((row.amount for row in self.rows if row.year == year), Decimal(0))
 
 
-@dataclass(frozen=True, slots=True)
-class SensitivityRow:
-    """The scenario recomputed with one assumption changed."""
-
-    key: str
-    label: str
-    year_totals: tuple[tuple[int, Decimal], ...]
-    total: Decimal
-    difference: Decimal
-    """The total minus the base scenario's total."""
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioReport:
-    """Everything `ctc report scenario` shows."""
-
-    costs: ScenarioCosts
-    unit_cost_per_area: Decimal | None
-    """Annual cost per area in the base year's prices, before indexation (exact)."""
-    sensitivity: tuple[SensitivityRow, ...]
-
-
 # --- The arithmetic ------------------------------------------------------------
 
 
@@ -126,6 +95,7 @@ def po_fraction(scenario: Scenario, year: int) -> Decimal:
 
 
 def _count(scenario: Scenario, item: ScenarioPosition | ScenarioCost) -> int:
+    """How many of the item the scenario has: one per area, or one."""
     return scenario.areas if item.per_area else 1
 
 
@@ -183,116 +153,9 @@ def unit_cost_per_area(scenario: Scenario) -> Decimal | None:
     return total / scenario.areas
 
 
-# --- Sensitivity ------------------------------------------------------------------
-
-FTE_STEP = Decimal("0.5")
-SURVEY_STEP = Decimal("0.25")
-SALARY_STEP = Decimal(1)
-
-
-def _shift_salary_increase(scenario: Scenario, step: Decimal) -> Scenario:
-    assumptions = tuple(
-        dataclasses.replace(a, percent=a.percent + step) if a.name == SALARY_INCREASE else a
-        for a in scenario.assumptions
-    )
-    return dataclasses.replace(scenario, assumptions=assumptions)
-
-
-def area_role(scenario: Scenario) -> ScenarioPosition | None:
-    """The position whose FTE the sensitivity changes: the largest per area, else the largest."""
-    candidates = [p for p in scenario.positions if p.per_area] or list(scenario.positions)
-    return max(candidates, key=lambda p: p.fte, default=None)
-
-
-def _shift_fte(scenario: Scenario, step: Decimal) -> Scenario:
-    target = area_role(scenario)
-    if target is None:
-        return scenario
-    change = step if target.per_area else step * max(scenario.areas, 1)
-    positions = tuple(
-        dataclasses.replace(p, fte=max(p.fte + change, Decimal(0))) if p is target else p
-        for p in scenario.positions
-    )
-    return dataclasses.replace(scenario, positions=positions)
-
-
-def _scale_survey(scenario: Scenario, factor: Decimal) -> Scenario:
-    costs = tuple(
-        dataclasses.replace(c, amount=c.amount * factor) if c.kind == SURVEY else c
-        for c in scenario.costs
-    )
-    return dataclasses.replace(scenario, costs=costs)
-
-
-def _percent(value: Decimal) -> str:
-    return format_number(value * 100, 0)
-
-
-def variants(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
-    """(key, Swedish label, changed scenario) for every sensitivity row, base first."""
-    role = area_role(scenario)
-    where = ""
-    if role is not None:
-        where = f" ({role.role}, {role.committee})"
-    fte_label = "per område" if role is None or role.per_area else "totalt per område"
-    step = format_number(FTE_STEP, 1)
-    survey = _percent(SURVEY_STEP)
-    return [
-        ("base", "Grundscenario", scenario),
-        (
-            "salary+1",
-            "Löneökning +1 procentenhet per år",
-            _shift_salary_increase(scenario, SALARY_STEP),
-        ),
-        (
-            "salary-1",
-            "Löneökning −1 procentenhet per år",
-            _shift_salary_increase(scenario, -SALARY_STEP),
-        ),
-        ("fte+0.5", f"FTE +{step} {fte_label}{where}", _shift_fte(scenario, FTE_STEP)),
-        ("fte-0.5", f"FTE −{step} {fte_label}{where}", _shift_fte(scenario, -FTE_STEP)),
-        ("survey+25", f"Enkätkostnad +{survey} %", _scale_survey(scenario, 1 + SURVEY_STEP)),
-        ("survey-25", f"Enkätkostnad −{survey} %", _scale_survey(scenario, 1 - SURVEY_STEP)),
-    ]
-
-
-def sensitivity(scenario: Scenario) -> tuple[SensitivityRow, ...]:
-    """The total of the scenario with each assumption changed, each fully recomputed."""
-    rows = []
-    base_total: Decimal | None = None
-    for key, label, changed in variants(scenario):
-        computed = compute_rows(changed)
-        per_year = tuple(
-            (year, sum((r.amount for r in computed if r.year == year), Decimal(0)))
-            for year in scenario.years
-        )
-        total = sum((amount for _, amount in per_year), Decimal(0))
-        base_total = total if base_total is None else base_total
-        rows.append(SensitivityRow(key, label, per_year, total, total - base_total))
-    return tuple(rows)
-
-
-# --- Entry points -------------------------------------------------------------------
-
-
 def costs_of(scenario: Scenario) -> ScenarioCosts:
     """The cost rows of an already checked scenario."""
     return ScenarioCosts(scenario, compute_rows(scenario))
-
-
-def scenario_costs(entries: Sequence[data.Directive], path: Path) -> ScenarioCosts:
-    """Load a scenario file, check it against the ledger's entries, and cost it.
-
-    Pure: no printing, no Flask; a bad file raises `UserError` naming its line.
-    """
-    return costs_of(load_scenario(path, entries))
-
-
-def scenario_report(entries: Sequence[data.Directive], path: Path) -> ScenarioReport:
-    """The cost rows, the unit cost per area and the sensitivity table of a scenario."""
-    costs = scenario_costs(entries, path)
-    scenario = costs.scenario
-    return ScenarioReport(costs, unit_cost_per_area(scenario), sensitivity(scenario))
 
 
 def scenario_records(rows: Sequence[ScenarioRow]) -> Table:

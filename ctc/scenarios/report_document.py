@@ -1,83 +1,90 @@
-"""The scenario and forecast reports as documents, in Swedish.
+"""The scenario report as a document, in Swedish: the "Ekonomiska konsekvenser" section.
 
-`scenario_document` writes the "Ekonomiska konsekvenser" section of a
-tjänsteskrivelse: a lead paragraph with the totals, the cost per year,
-committee and cost type, the assumptions with their sources, and the
-sensitivity table. `forecast_document` sets forecast against outcome. Both
-build a `Document`; the writers decide the format.
+`scenario_document` writes the section of a tjänsteskrivelse: a lead
+paragraph with the totals, the cost per year, committee and cost type, the
+assumptions with their sources, and the sensitivity table. It builds a
+`ctc.scenarios.document.Document`; the writers decide the format.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctc.accounts import COST_TYPES
 from ctc.numbers import format_number, format_sek
-from ctc.reports.draft import NOTE_LABELS
-from ctc.reports.forecast import ForecastResult, ForecastRow
 from ctc.reports.labels import label
-from ctc.reports.result import Provenance
-from ctc.reports.scenario import ScenarioReport, ScenarioRow
-from ctc.reports.scenario_document import Cell, Column, Document, Table, money_columns
-from ctc.scenario import PO_RATE, PRICE_INDEX, SALARY_INCREASE, Scenario
-from ctc.scenario_check import ASSUMPTION_NAMES_SV
+from ctc.reports.result import Report
+from ctc.scenarios.costs import ScenarioRow, scenario_records
+from ctc.scenarios.document import (
+    SYNTHETIC,
+    Cell,
+    Column,
+    Document,
+    Table,
+    as_report,
+    money_columns,
+    provenance,
+    total_of,
+)
+from ctc.scenarios.draft import NOTE_LABELS
+from ctc.scenarios.model import (
+    ASSUMPTION_NAMES_SV,
+    PO_RATE,
+    PRICE_INDEX,
+    SALARY_INCREASE,
+    Scenario,
+)
+from ctc.scenarios.report import ScenarioReport, scenario_report
 
-SYNTHETIC = "OBS: Huvudboken innehåller syntetiska exempeldata, inte verkliga belopp."
+if TYPE_CHECKING:
+    from ctc.ledger import Ledger
+
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor (tkr)", "mnkr": "miljoner kronor (mnkr)"}
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, so a reader can check which file a report stands on."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def provenance(ledger: Path, scenario: Path) -> Provenance:
-    """The files a report was computed from, each with its SHA-256, and the scenario asked for."""
-    return Provenance(
-        ledger=str(ledger),
-        files=((str(ledger), sha256_of(ledger)), (str(scenario), sha256_of(scenario))),
-        filters=(("--scenario", str(scenario)),),
-    )
-
-
-def _sum(values: Sequence[Decimal]) -> Decimal:
-    return sum(values, Decimal(0))
+"""How the footnote names the unit the tables are in."""
 
 
 def _mnkr(amount: Decimal) -> str:
+    """Millions of kronor, as the lead paragraph states totals."""
     return f"{format_sek(amount, 'mnkr')} mnkr"
 
 
 def _committee(short: str, names: Mapping[str, str]) -> str:
+    """A committee as running text names it: `kommunstyrelsen (KS)`, or its short name."""
     name = names.get(short)
     return f"{name.lower()} ({short})" if name else short
 
 
+CostCells = dict[tuple[int, str, str], Decimal]
+"""(year, committee, cost type) -> the scenario's figure."""
+
+
+def _cost_line(
+    lead: str, who: str, cells: CostCells, keys: Sequence[tuple[int, str]]
+) -> tuple[Cell, ...]:
+    """A row of the cost table: each cost type summed over the (year, committee) keys, and in all."""
+    values = [total_of([cells.get((y, c, t), Decimal(0)) for y, c in keys]) for t in COST_TYPES]
+    return (lead, who, *values, total_of(values))
+
+
 def cost_table(rows: Sequence[ScenarioRow], scenario: Scenario, unit: str) -> Table:
     """Year × committee rows, a column per cost type, sums per year and over the span."""
-    cells = {(r.year, r.committee, r.cost_type): r.amount for r in rows}
+    cells: CostCells = {(r.year, r.committee, r.cost_type): r.amount for r in rows}
     committees = [c for c in scenario.committee_names if any(r.committee == c for r in rows)]
     body: list[tuple[Cell, ...]] = []
     totals: set[int] = set()
-
-    def line(lead: str, who: str, keys: Sequence[tuple[int, str]]) -> tuple[Cell, ...]:
-        values = [_sum([cells.get((y, c, t), Decimal(0)) for y, c in keys]) for t in COST_TYPES]
-        return (lead, who, *values, _sum(values))
-
     for year in scenario.years:
-        for committee in committees:
-            body.append(line(str(year), committee, [(year, committee)]))
+        body += [_cost_line(str(year), c, cells, [(year, c)]) for c in committees]
         totals.add(len(body))
-        body.append(line(f"Summa {year}", "", [(year, c) for c in committees]))
+        body.append(_cost_line(f"Summa {year}", "", cells, [(year, c) for c in committees]))
     span = f"{scenario.first_year}–{scenario.last_year}"
     if len(scenario.years) > 1:
-        for committee in committees:
-            body.append(line(span, committee, [(y, committee) for y in scenario.years]))
+        body += [_cost_line(span, c, cells, [(y, c) for y in scenario.years]) for c in committees]
     totals.add(len(body))
-    body.append(line(f"Totalt {span}", "", [(y, c) for y in scenario.years for c in committees]))
+    everything = [(y, c) for y in scenario.years for c in committees]
+    body.append(_cost_line(f"Totalt {span}", "", cells, everything))
     columns = (
         Column("År"),
         Column("Nämnd"),
@@ -127,6 +134,7 @@ def basics_table(report: ScenarioReport, unit: str) -> Table:
 
 
 def _capital(text: str) -> str:
+    """The text with its first letter in capitals, for a table's first column."""
     return text[:1].upper() + text[1:]
 
 
@@ -177,6 +185,7 @@ def positions_table(scenario: Scenario) -> Table:
 
 
 def _recurrence(every: int) -> str:
+    """How often a cost item recurs, in words."""
     return {0: "en gång", 1: "varje år", 2: "vartannat år"}.get(every, f"vart {every}:e år")
 
 
@@ -238,12 +247,13 @@ def sensitivity_table(report: ScenarioReport, unit: str) -> Table:
 
 
 def _lead(report: ScenarioReport, names: Mapping[str, str], synthetic: bool) -> tuple[str, ...]:
+    """The lead paragraphs: what the scenario costs in all, per year and per committee."""
     costs = report.costs
     scenario = costs.scenario
     span = f"{scenario.first_year}–{scenario.last_year}"
     years = ", ".join(f"{_mnkr(costs.year_total(y))} {y}" for y in scenario.years)
     per_committee = ", ".join(
-        f"{_committee(c, names)} {_mnkr(_sum([r.amount for r in costs.rows if r.committee == c]))}"
+        f"{_committee(c, names)} {_mnkr(total_of([r.amount for r in costs.rows if r.committee == c]))}"
         for c in scenario.committee_names
     )
     kind = "uppskattas" if scenario.estimate else "beräknas"
@@ -263,6 +273,7 @@ def _lead(report: ScenarioReport, names: Mapping[str, str], synthetic: bool) -> 
 
 
 def _footnotes(scenario: Scenario, unit: str) -> tuple[str, ...]:
+    """How the figures were computed and rounded, and the file they stand on."""
     notes = []
     if scenario.estimate:
         notes.append("Scenariot är en uppskattning, inte ett beslut eller ett utfall.")
@@ -308,95 +319,10 @@ def scenario_document(
     )
 
 
-# --- Forecast against outcome -------------------------------------------------------
-
-
-def _forecast_row(lead: Sequence[str], row: ForecastRow) -> tuple[Cell, ...]:
-    return (*lead, row.forecast, row.outcome, row.deviation, row.deviation_percent)
-
-
-def forecast_table(result: ForecastResult, unit: str) -> Table:
-    """Per year: committee × cost type rows, a sum per committee and per year."""
-    body: list[tuple[Cell, ...]] = []
-    totals: set[int] = set()
-
-    def add_sum(lead: Sequence[str], rows: Sequence[ForecastRow], total: bool) -> None:
-        summed = ForecastRow(
-            None,
-            "",
-            "",
-            _sum([r.forecast for r in rows]),
-            _sum([r.outcome for r in rows]),
-        )
-        if total:
-            totals.add(len(body))
-        body.append(_forecast_row(lead, summed))
-
-    for year in result.years:
-        year_rows = [r for r in result.rows if r.year == year]
-        for committee in result.committees:
-            rows = [r for r in year_rows if r.committee == committee]
-            for row in rows:
-                body.append(_forecast_row((str(year), committee, label(row.cost_type)), row))
-            if len(rows) > 1:
-                add_sum((str(year), committee, "Summa"), rows, False)
-        add_sum((f"Summa {year}", "", ""), year_rows, True)
-    if len(result.years) > 1:
-        span = f"{result.years[0]}–{result.years[-1]}"
-        for row in result.by_committee():
-            body.append(_forecast_row((span, row.committee, "Summa"), row))
-        add_sum((f"Totalt {span}", "", ""), list(result.rows), True)
-    columns = (
-        Column("År"),
-        Column("Nämnd"),
-        Column("Kostnadstyp"),
-        Column("Prognos", "money"),
-        Column("Utfall", "money"),
-        Column("Avvikelse", "money"),
-        Column("Avvikelse (%)", "number", 1),
-    )
-    return Table(
-        f"Prognos mot utfall ({unit})",
-        "Prognos mot utfall",
-        columns,
-        tuple(body),
-        frozenset(totals),
-    )
-
-
-def forecast_document(
-    result: ForecastResult,
-    unit: str,
-    synthetic: bool,
-) -> Document:
-    """`ctc report forecast`: forecast against outcome with the deviation in kronor and per cent."""
-    scenario = result.scenario
-    forecast = _sum([r.forecast for r in result.rows])
-    outcome = _sum([r.outcome for r in result.rows])
-    deviation = outcome - forecast
-    span = (
-        f"{result.years[0]}–{result.years[-1]}" if len(result.years) > 1 else str(result.years[0])
-    )
-    percent = f" ({format_number(deviation / forecast * 100, 1)} %)" if forecast else ""
-    paragraphs = []
-    if synthetic or scenario.synthetic:
-        paragraphs.append(SYNTHETIC)
-    paragraphs.append(
-        f"Prognosen ”{scenario.name}” (upprättad {scenario.written}) räknade med "
-        f"{format_sek(forecast, 'kr')} kr för {span}; utfallet i huvudboken blev "
-        f"{format_sek(outcome, 'kr')} kr, en avvikelse på {format_sek(deviation, 'kr')} kr{percent}."
-    )
-    footnotes = (
-        "Avvikelse = utfall minus prognos: positiv när det kostade mer än prognosen. "
-        "Avvikelse i procent av prognosen; tom när inget var prognostiserat.",
-        "Prognosen är scenariots belopp i hela tusental kronor per år, nämnd och kostnadstyp; utfallet "
-        "är bokförd kostnad i huvudboken, exakt till öret.",
-        f"Källa: scenariofilen {scenario.path.name} och huvudbokens bokförda kostnader.",
-    )
-    return Document(
-        "Prognos mot utfall",
-        tuple(paragraphs),
-        (forecast_table(result, unit),),
-        footnotes,
-        unit,
-    )
+def build_scenario_report(ledger: Ledger, path: Path, unit: str) -> Report:
+    """`ctc report scenario` in the shared result shape, ready for any writer."""
+    report = scenario_report(ledger, path)
+    names = ledger.registers.committee_names(report.costs.scenario.municipality)
+    document = scenario_document(report, unit, names, ledger.options.synthetic)
+    records = scenario_records(report.costs.rows)
+    return as_report(document, "scenario", records, provenance(ledger.path, path))

@@ -1,24 +1,14 @@
-"""Scenarios: what a programme would cost, as data in a Beancount file of its own.
+"""Reading a scenario file: Beancount's parser, then each `custom "scenario…"` directive.
 
-A scenario file holds only `custom "scenario…"` directives, so Beancount's own
-parser reads it and every value keeps its file and line:
-
-    custom "scenario"            the header: municipality, years, areas, base year
-    custom "scenario-committee"  a committee involved
-    custom "scenario-position"   a position (role, committee, FTE, start month)
-    custom "scenario-cost"       another cost item, yearly or per survey round
-    custom "scenario-assumption" salary increase, PO rate or price index for a year
-
-Every position, cost item and assumption carries a `source` note. Amounts are
-in the base year's prices; salaries grow by the yearly salary increase and
-other costs by the price index, from the year after the base year. This
-module parses a file into a `Scenario` and reports every malformed directive
-with its line; `ctc.scenario_check` then holds it against the ledger.
+`parse_scenario` reads a file into a `ctc.scenarios.model.Scenario` and
+reports every malformed directive with its file and line, so a finance
+officer sees all the mistakes of a file at once; `ctc.scenarios.check` then
+holds the scenario against the ledger. `scenario_files` finds the scenarios
+kept beside a ledger.
 """
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,150 +18,34 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.parser import parser
 
-from ctc.accounts import KINDS
 from ctc.errors import UserError
+from ctc.scenarios.model import (
+    ASSUMPTIONS,
+    COMMITTEE,
+    COST,
+    DIRECTIVES,
+    HEADER,
+    OTHER_KINDS,
+    POSITION,
+    Assumption,
+    Location,
+    Scenario,
+    ScenarioCommittee,
+    ScenarioCost,
+    ScenarioError,
+    ScenarioPosition,
+    location_of,
+    report_order,
+)
 
-HEADER = "scenario"
-COMMITTEE = "scenario-committee"
-POSITION = "scenario-position"
-COST = "scenario-cost"
-ASSUMPTION = "scenario-assumption"
-DIRECTIVES = (HEADER, COMMITTEE, POSITION, COST, ASSUMPTION)
-
-SALARY_INCREASE = "salary-increase"
-PO_RATE = "po-rate"
-PRICE_INDEX = "price-index"
-ASSUMPTIONS = (SALARY_INCREASE, PO_RATE, PRICE_INDEX)
-"""The yearly assumptions a scenario can state, in report order."""
-
-OTHER_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k not in ("salary", "po"))
-"""The kinds of other cost a cost item can have: survey, training, licence, ..."""
-
-SURVEY = "survey"
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a directive stands: the file and line an error names."""
-
-    filename: str
-    lineno: int
-
-    def __str__(self) -> str:
-        return f"{self.filename}:{self.lineno}"
+SCENARIO_FOLDER = "scenarios"
+"""The folder beside the main ledger file that holds the ledger's scenario files."""
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioError:
-    """A problem with one directive of a scenario file."""
-
-    location: Location
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioCommittee:
-    """A committee the scenario involves, by its short name in the ledger."""
-
-    short: str
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioPosition:
-    """A position the scenario funds: a role, never a person."""
-
-    role: str
-    committee: str
-    fte: Decimal
-    """Degree of employment; for a position per area, the FTE in each area."""
-    start: datetime.date
-    """The first day of the start month."""
-    monthly_salary: Decimal
-    """Full-time monthly salary cost in the base year's prices."""
-    per_area: bool
-    """Whether the scenario has one such position in every area."""
-    source: str
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioCost:
-    """Another cost item: yearly, every n-th year (a survey round) or once."""
-
-    kind: str
-    committee: str
-    amount: Decimal
-    """Kronor per occurrence (and per area when `per_area`), base year's prices."""
-    first_year: int
-    every: int
-    """1 for every year, 2 for every second year (a survey round); 0 for once."""
-    per_area: bool
-    text: str
-    source: str
-    location: Location
-
-    def occurs_in(self, year: int) -> bool:
-        """Whether the item falls in `year`."""
-        if self.every == 0:
-            return year == self.first_year
-        return year >= self.first_year and (year - self.first_year) % self.every == 0
-
-
-@dataclass(frozen=True, slots=True)
-class Assumption:
-    """A yearly percentage the scenario assumes, with where it comes from."""
-
-    name: str
-    year: int
-    percent: Decimal
-    source: str
-    location: Location | None
-    """None when the value comes from the ledger (a published PO rate)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    """A parsed scenario file."""
-
-    path: Path
-    name: str
-    written: datetime.date
-    municipality: str
-    programme: str | None
-    """The programme's short name; None means the ledger's own."""
-    first_year: int
-    last_year: int
-    base_year: int
-    """The year whose prices the amounts are stated in."""
-    areas: int
-    estimate: bool
-    synthetic: bool
-    source: str
-    committees: tuple[ScenarioCommittee, ...]
-    positions: tuple[ScenarioPosition, ...]
-    costs: tuple[ScenarioCost, ...]
-    assumptions: tuple[Assumption, ...]
-    notes: dict[str, Any] = field(default_factory=dict)
-    """Further header metadata (for a draft: what it was measured on)."""
-    location: Location = Location("", 0)
-
-    @property
-    def committee_names(self) -> tuple[str, ...]:
-        """The short names of the committees involved, in file order."""
-        return tuple(c.short for c in self.committees)
-
-    @property
-    def years(self) -> range:
-        """The scenario's years, inclusive."""
-        return range(self.first_year, self.last_year + 1)
-
-    def assumption(self, name: str, year: int) -> Assumption | None:
-        """The assumption `name` for `year`, or None if the scenario has none."""
-        return next((a for a in self.assumptions if a.name == name and a.year == year), None)
+def scenario_files(ledger_path: Path) -> list[Path]:
+    """The scenario files beside the ledger (`scenarios/*.beancount`), in name order."""
+    folder = ledger_path.parent / SCENARIO_FOLDER
+    return sorted(folder.glob("*.beancount")) if folder.is_dir() else []
 
 
 # --- Reading metadata -----------------------------------------------------------
@@ -187,6 +61,7 @@ class _Reader:
         self.ok = True
 
     def fail(self, message: str) -> None:
+        """Note a problem; only the directive's first, since later ones often follow from it."""
         if self.ok:
             self.errors.append(ScenarioError(self.location, message))
         self.ok = False
@@ -202,6 +77,7 @@ class _Reader:
             self.fail(f"Okänt fält {unknown[0]}; {self.entry.type} känner {known}.")
 
     def value(self, index: int, kind: type, what: str) -> Any:
+        """The directive's `index`-th value if it has the type asked for, else None."""
         values = self.entry.values
         value = values[index].value if len(values) > index else None
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
@@ -210,6 +86,7 @@ class _Reader:
         return value
 
     def text(self, key: str, required: bool = True) -> str:
+        """A text field, stripped; "" when missing (a problem only when `required`)."""
         value = self.entry.meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -221,6 +98,7 @@ class _Reader:
         return value.strip()
 
     def number(self, key: str, default: Decimal | None = None) -> Decimal | None:
+        """A number field (never a TRUE/FALSE flag); None when missing or not a number."""
         value = self.entry.meta.get(key, default)
         if value is None:
             self.fail(f"{key}: saknas.")
@@ -231,6 +109,7 @@ class _Reader:
         return value
 
     def whole(self, key: str, default: int | None = None, minimum: int = 0) -> int:
+        """A whole number of at least `minimum` (a year, a count); `minimum` when bad."""
         value = self.number(key, None if default is None else Decimal(default))
         if value is None:
             return minimum
@@ -240,6 +119,7 @@ class _Reader:
         return int(value)
 
     def flag(self, key: str) -> bool:
+        """A TRUE/FALSE field; a missing one is FALSE."""
         value = self.entry.meta.get(key, False)
         if not isinstance(value, bool):
             self.fail(f"{key}: ska vara TRUE eller FALSE.")
@@ -247,18 +127,13 @@ class _Reader:
         return value
 
     def sek(self, value: Any, what: str) -> Decimal:
+        """An amount in SEK, never negative (a scenario states costs, not savings)."""
         if not isinstance(value, Amount) or value.currency != "SEK" or value.number is None:
             self.fail(f"{what} ska vara ett belopp i SEK, till exempel 41000 SEK.")
             return Decimal(0)
         if value.number < 0:
             self.fail(f"{what} får inte vara negativt.")
         return value.number
-
-
-def location_of(meta: dict[str, Any] | None) -> Location:
-    """The file and line of a directive's metadata."""
-    meta = meta or {}
-    return Location(str(meta.get("filename", "<okänd fil>")), int(meta.get("lineno", 0)))
 
 
 HEADER_KEYS = frozenset(
@@ -279,6 +154,7 @@ HEADER_KEYS = frozenset(
 
 
 def _header(entry: data.Custom, errors: list[ScenarioError]) -> dict[str, Any]:
+    """The header's fields, as `Scenario`'s keyword arguments; unknown keys become notes."""
     read = _Reader(entry, errors)
     name = read.value(0, str, "Scenariots namn")
     first = read.whole("first_year", minimum=1900)
@@ -309,6 +185,7 @@ def _header(entry: data.Custom, errors: list[ScenarioError]) -> dict[str, Any]:
 
 
 def _position(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioPosition | None:
+    """A position directive, or None when it has a problem (noted in `errors`)."""
     read = _Reader(entry, errors)
     read.only("committee", "fte", "per_area", "monthly_salary", "source")
     role = read.value(0, str, "Tjänstens roll")
@@ -332,6 +209,7 @@ def _position(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioPositi
 
 
 def _cost(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioCost | None:
+    """A cost item directive, or None when it has a problem (noted in `errors`)."""
     read = _Reader(entry, errors)
     read.only("committee", "per_area", "every", "once", "text", "source")
     kind = read.value(0, str, "Kostnadens slag")
@@ -360,6 +238,7 @@ def _cost(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioCost | Non
 
 
 def _assumption(entry: data.Custom, errors: list[ScenarioError]) -> Assumption | None:
+    """An assumption directive, or None when it has a problem (noted in `errors`)."""
     read = _Reader(entry, errors)
     read.only("source")
     name = read.value(0, str, "Antagandets namn")
@@ -377,6 +256,7 @@ def _assumption(entry: data.Custom, errors: list[ScenarioError]) -> Assumption |
 
 
 def _committee(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioCommittee | None:
+    """A committee directive, or None when it has a problem (noted in `errors`)."""
     read = _Reader(entry, errors)
     read.only()
     short = read.value(0, str, "Nämndens kortnamn")
@@ -385,75 +265,101 @@ def _committee(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioCommi
     return ScenarioCommittee(short.strip(), read.location) if read.ok else None
 
 
+@dataclass
+class _Parts:
+    """What a scenario file's directives add up to, gathered while they are read."""
+
+    path: Path
+    errors: list[ScenarioError] = field(default_factory=list)
+    headers: list[dict[str, Any]] = field(default_factory=list)
+    committees: list[ScenarioCommittee] = field(default_factory=list)
+    positions: list[ScenarioPosition] = field(default_factory=list)
+    costs: list[ScenarioCost] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
+
+    def add_committee(self, committee: ScenarioCommittee | None) -> None:
+        """Keep a committee once; naming it twice is a mistake worth a line."""
+        if committee is None:
+            return
+        if committee.short in (c.short for c in self.committees):
+            message = f"Nämnden {committee.short} står redan med."
+            self.errors.append(ScenarioError(committee.location, message))
+        else:
+            self.committees.append(committee)
+
+    def add_assumption(self, assumption: Assumption | None) -> None:
+        """Keep one value per assumption and year: two would leave the figure in doubt."""
+        if assumption is None:
+            return
+        key = (assumption.name, assumption.year)
+        seen = next((a for a in self.assumptions if (a.name, a.year) == key), None)
+        if seen is None:
+            self.assumptions.append(assumption)
+            return
+        self.errors.append(
+            ScenarioError(
+                assumption.location or Location(str(self.path), 0),
+                f"Antagandet {assumption.name} för {assumption.year} finns redan på rad "
+                f"{seen.location.lineno if seen.location else 0}.",
+            )
+        )
+
+    def read(self, entry: data.Directive) -> None:
+        """Read one directive into its list, or note why it does not belong in the file."""
+        if not isinstance(entry, data.Custom) or entry.type not in DIRECTIVES:
+            kinds = ", ".join(f'custom "{d}"' for d in DIRECTIVES)
+            message = f"En scenariofil innehåller bara {kinds}; det här är inget av dem."
+            self.errors.append(ScenarioError(location_of(entry.meta), message))
+        elif entry.type == HEADER:
+            self.headers.append(_header(entry, self.errors))
+        elif entry.type == COMMITTEE:
+            self.add_committee(_committee(entry, self.errors))
+        elif entry.type == POSITION:
+            if (position := _position(entry, self.errors)) is not None:
+                self.positions.append(position)
+        elif entry.type == COST:
+            if (cost := _cost(entry, self.errors)) is not None:
+                self.costs.append(cost)
+        else:
+            self.add_assumption(_assumption(entry, self.errors))
+
+    def header_error(self) -> ScenarioError | None:
+        """The problem with the file's headers, unless it has exactly one."""
+        if len(self.headers) == 1:
+            return None
+        where = self.headers[1]["location"] if self.headers else Location(str(self.path), 1)
+        return ScenarioError(
+            where,
+            f'En scenariofil har exakt ett custom "{HEADER}"-direktiv, inte {len(self.headers)}.',
+        )
+
+    def scenario(self) -> Scenario:
+        """The scenario the directives describe (assumptions in report order)."""
+        return Scenario(
+            path=self.path,
+            committees=tuple(self.committees),
+            positions=tuple(self.positions),
+            costs=tuple(self.costs),
+            assumptions=tuple(sorted(self.assumptions, key=report_order)),
+            **self.headers[0],
+        )
+
+
 def parse_entries(
     entries: list[data.Directive], path: Path
 ) -> tuple[Scenario | None, list[ScenarioError]]:
-    """Build a scenario from parsed directives; report every malformed one."""
-    errors: list[ScenarioError] = []
-    headers: list[dict[str, Any]] = []
-    committees: list[ScenarioCommittee] = []
-    positions: list[ScenarioPosition] = []
-    costs: list[ScenarioCost] = []
-    assumptions: list[Assumption] = []
+    """Build a scenario from parsed directives; report every malformed one.
+
+    Without exactly one header there is no scenario to build (None), but the
+    problems of the other directives are still reported.
+    """
+    parts = _Parts(path)
     for entry in entries:
-        if not isinstance(entry, data.Custom) or entry.type not in DIRECTIVES:
-            kinds = ", ".join(f'custom "{d}"' for d in DIRECTIVES)
-            errors.append(
-                ScenarioError(
-                    location_of(entry.meta),
-                    f"En scenariofil innehåller bara {kinds}; det här är inget av dem.",
-                )
-            )
-        elif entry.type == HEADER:
-            headers.append(_header(entry, errors))
-        elif entry.type == COMMITTEE:
-            if (committee := _committee(entry, errors)) is not None:
-                if committee.short in (c.short for c in committees):
-                    errors.append(
-                        ScenarioError(
-                            committee.location, f"Nämnden {committee.short} står redan med."
-                        )
-                    )
-                else:
-                    committees.append(committee)
-        elif entry.type == POSITION:
-            if (position := _position(entry, errors)) is not None:
-                positions.append(position)
-        elif entry.type == COST:
-            if (cost := _cost(entry, errors)) is not None:
-                costs.append(cost)
-        elif (assumption := _assumption(entry, errors)) is not None:
-            seen = [
-                a for a in assumptions if (a.name, a.year) == (assumption.name, assumption.year)
-            ]
-            if seen:
-                errors.append(
-                    ScenarioError(
-                        assumption.location or Location(str(path), 0),
-                        f"Antagandet {assumption.name} för {assumption.year} finns redan på rad "
-                        f"{seen[0].location.lineno if seen[0].location else 0}.",
-                    )
-                )
-            else:
-                assumptions.append(assumption)
-    if len(headers) != 1:
-        where = headers[1]["location"] if len(headers) > 1 else Location(str(path), 1)
-        errors.append(
-            ScenarioError(
-                where,
-                f'En scenariofil har exakt ett custom "{HEADER}"-direktiv, inte {len(headers)}.',
-            )
-        )
-        return None, errors
-    scenario = Scenario(
-        path=path,
-        committees=tuple(committees),
-        positions=tuple(positions),
-        costs=tuple(costs),
-        assumptions=tuple(sorted(assumptions, key=lambda a: (ASSUMPTIONS.index(a.name), a.year))),
-        **headers[0],
-    )
-    return scenario, errors
+        parts.read(entry)
+    problem = parts.header_error()
+    if problem is not None:
+        return None, [*parts.errors, problem]
+    return parts.scenario(), parts.errors
 
 
 def parse_scenario(path: Path) -> tuple[Scenario | None, list[ScenarioError]]:

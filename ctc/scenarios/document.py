@@ -1,4 +1,4 @@
-"""The scenario and forecast reports as the shared result shape.
+"""The scenario and forecast reports' document shape, and how it becomes a report.
 
 The scenario sections are built as a `Document`: titled tables whose cells
 may be source notes (`note` columns). `as_report` numbers the notes once
@@ -10,9 +10,11 @@ as every other report.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from ctc.reports import result
@@ -58,12 +60,36 @@ class Document:
     """The unit of every money column: kr, tkr or mnkr."""
 
 
+SYNTHETIC = "OBS: Huvudboken innehåller syntetiska exempeldata, inte verkliga belopp."
+"""The warning that opens a report on a synthetic ledger or scenario."""
+
+
+def total_of(values: Sequence[Decimal]) -> Decimal:
+    """The exact sum of amounts (zero for none)."""
+    return sum(values, Decimal(0))
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, so a reader can check which file a report stands on."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def provenance(ledger: Path, scenario: Path) -> result.Provenance:
+    """The files a report was computed from, each with its SHA-256, and the scenario asked for."""
+    return result.Provenance(
+        ledger=str(ledger),
+        files=((str(ledger), sha256_of(ledger)), (str(scenario), sha256_of(scenario))),
+        filters=(("--scenario", str(scenario)),),
+    )
+
+
 def money_columns(titles: Sequence[str]) -> tuple[Column, ...]:
     """Money columns with the given titles."""
     return tuple(Column(title, "money") for title in titles)
 
 
 def _result_column(index: int, column: Column) -> result.Column:
+    """A column in the shared shape; a note column is text (its cells become `[n]`)."""
     kind = "text" if column.kind == "note" else column.kind
     return result.Column(f"c{index}", column.title, kind, column.decimals)
 

@@ -6,11 +6,13 @@ per area, what each role cost per full-time month, the PO share of salary and
 the mix of other costs. Amounts stay in each year's own prices (nothing is
 deflated); they are summed over the measured years and divided by them.
 
-A cost line belongs to an area when its responsibility code is one of the
-area's units in the mapping; every other line is central (gemensamt) and is
-spread evenly over the areas, each area bearing 1/n of it. Payroll lines are
-attributed to positions through the responsibility code (`unit`) the
-position register gives each position.
+The cost lines, the positions and the areas come from the loaded ledger's
+Frame and registers (`ctc.ledger.Ledger`), narrowed to the municipality of
+the ledger's import mapping. A cost line belongs to the area its entry names
+(`area`, written at import from the mapping); every other line is central
+(gemensamt) and is spread evenly over the areas, each area bearing 1/n of it.
+Payroll lines are attributed to positions through the responsibility code
+(`unit`) the position register gives each position.
 
 A year is full when the programme books costs in all twelve months, every
 area has a position funded all year, and no position changes committee during
@@ -29,14 +31,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-from beancount.core import data
+from typing import TYPE_CHECKING
 
 from ctc.errors import UserError
-from ctc.mapping import load_mapping
-from ctc.positions import History, Spell, build_history
-from ctc.registers import LedgerOptions, parse_areas
-from ctc.reports.frame import CostLine, cost_lines
+from ctc.positions import History, Spell
+from ctc.reports.frame import CostLine
+
+if TYPE_CHECKING:
+    from ctc.ledger import Ledger
 
 PERSONNEL = ("salary", "po")
 
@@ -136,6 +138,7 @@ class Measurement:
 
 
 def _month_days(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a month."""
     return datetime.date(year, month, 1), datetime.date(
         year, month, calendar.monthrange(year, month)[1]
     )
@@ -159,6 +162,20 @@ def _moves_in(history: History, year: int) -> int:
     return moved
 
 
+def _verdict(year: int, booked_months: int, history: History, areas: Sequence[str]) -> YearVerdict:
+    """Whether one year is full: costs in every month, every area staffed, no reorganisation."""
+    uncovered = [a for a in areas if not _area_covered(history, a, year)]
+    moves = _moves_in(history, year)
+    if booked_months < 12:
+        return YearVerdict(year, False, f"delår: kostnader saknas i {12 - booked_months} månader")
+    if uncovered:
+        reason = f"delår: {len(uncovered)} av {len(areas)} områden saknar en tjänst hela året"
+        return YearVerdict(year, False, reason)
+    if moves:
+        return YearVerdict(year, False, f"omorganisation: {moves} tjänster bytte nämnd under året")
+    return YearVerdict(year, True, "helt år")
+
+
 def judge_years(
     lines: Sequence[CostLine], history: History, areas: Sequence[str]
 ) -> tuple[YearVerdict, ...]:
@@ -166,27 +183,7 @@ def judge_years(
     months: dict[int, set[int]] = defaultdict(set)
     for line in lines:
         months[line.year].add(line.date.month)
-    verdicts = []
-    for year in sorted(months):
-        missing = 12 - len(months[year])
-        uncovered = [a for a in areas if not _area_covered(history, a, year)]
-        moves = _moves_in(history, year)
-        if missing:
-            verdict = YearVerdict(year, False, f"delår: kostnader saknas i {missing} månader")
-        elif uncovered:
-            verdict = YearVerdict(
-                year,
-                False,
-                f"delår: {len(uncovered)} av {len(areas)} områden saknar en tjänst hela året",
-            )
-        elif moves:
-            verdict = YearVerdict(
-                year, False, f"omorganisation: {moves} tjänster bytte nämnd under året"
-            )
-        else:
-            verdict = YearVerdict(year, True, "helt år")
-        verdicts.append(verdict)
-    return tuple(verdicts)
+    return tuple(_verdict(year, len(months[year]), history, areas) for year in sorted(months))
 
 
 def longest_full_run(verdicts: Sequence[YearVerdict]) -> tuple[int, ...]:
@@ -207,6 +204,12 @@ def longest_full_run(verdicts: Sequence[YearVerdict]) -> tuple[int, ...]:
 
 
 def _position_of(line: CostLine, units: dict[str, list[Spell]]) -> Spell:
+    """The spell a payroll line was booked on: its responsibility code's, covering its date.
+
+    Stricter than the Frame's attribution (which also takes the last holder of
+    the unit): a salary measured per role must belong to a funded position,
+    so a line that does not is a problem to fix in the register, not a guess.
+    """
     code = str(line.entry.meta.get("responsibility", ""))
     spell = next((s for s in units.get(code, []) if s.covers(line.date)), None)
     if spell is None:
@@ -220,6 +223,7 @@ def _position_of(line: CostLine, units: dict[str, list[Spell]]) -> Spell:
 
 
 def _fte_months(spell: Spell, years: Sequence[int]) -> Decimal:
+    """FTE times the share of each month of the years the spell covers, summed."""
     total = Decimal(0)
     for year in years:
         for month in range(1, 13):
@@ -232,26 +236,47 @@ def _fte_months(spell: Spell, years: Sequence[int]) -> Decimal:
     return total
 
 
-def _roles(
-    lines: Sequence[CostLine], history: History, years: Sequence[int]
-) -> tuple[RoleMeasure, ...]:
-    units: dict[str, list[Spell]] = defaultdict(list)
-    fte: dict[tuple[str, bool], Decimal] = defaultdict(Decimal)
-    idents: dict[tuple[str, bool], set[str]] = defaultdict(set)
+RoleKey = tuple[str, bool]
+"""(role, central): a role's positions in the areas and its central ones are measured apart."""
+
+
+def _funded(
+    history: History, years: Sequence[int]
+) -> tuple[dict[RoleKey, Decimal], dict[RoleKey, set[str]]]:
+    """Full-time months funded per role over the years, and the positions that had them."""
+    fte: dict[RoleKey, Decimal] = defaultdict(Decimal)
+    idents: dict[RoleKey, set[str]] = defaultdict(set)
     for ident, spells in history.items():
+        for spell in spells:
+            share = _fte_months(spell, years)
+            if share:
+                key = (spell.role, spell.area is None)
+                fte[key] += share
+                idents[key].add(ident)
+    return fte, idents
+
+
+def _payroll(lines: Sequence[CostLine], history: History) -> dict[tuple[str, bool, str], Decimal]:
+    """Salary and PO booked per role: (role, central, cost type) -> amount."""
+    units: dict[str, list[Spell]] = defaultdict(list)
+    for spells in history.values():
         for spell in spells:
             if spell.unit:
                 units[spell.unit].append(spell)
-            key = (spell.role, spell.area is None)
-            share = _fte_months(spell, years)
-            if share:
-                fte[key] += share
-                idents[key].add(ident)
     sums: dict[tuple[str, bool, str], Decimal] = defaultdict(Decimal)
     for line in lines:
         if line.cost_type in PERSONNEL:
             spell = _position_of(line, units)
             sums[(spell.role, spell.area is None, line.cost_type)] += line.amount
+    return sums
+
+
+def _roles(
+    lines: Sequence[CostLine], history: History, years: Sequence[int]
+) -> tuple[RoleMeasure, ...]:
+    """What each role cost: the area roles first, then by FTE funded, largest first."""
+    fte, idents = _funded(history, years)
+    sums = _payroll(lines, history)
     return tuple(
         RoleMeasure(
             role,
@@ -279,85 +304,108 @@ def _revision(history: History, years: Sequence[int]) -> Decimal | None:
 
 
 def _relative(filename: str, root: Path) -> str:
+    """A ledger file's name relative to the ledger's folder, as a reader refers to it."""
     path = Path(filename)
     return str(path.relative_to(root)) if path.is_relative_to(root) else filename
 
 
-def measure_actuals(
-    entries: Sequence[data.Directive],
-    options: LedgerOptions,
-    ledger_path: Path,
-    from_year: int | None = None,
-    to_year: int | None = None,
-) -> Measurement:
-    """Measure the programme's unit costs over its full actual years (or the years given)."""
-    if options.mapping is None:
-        raise UserError(
-            f"Huvudboken {ledger_path} anger ingen mappningsfil (ctc-option mapping); "
-            "den behövs för att veta vilka kostnader som hör till ett område."
-        )
-    mapping = load_mapping(Path(options.mapping))
-    municipality = mapping.municipality
-    register, _ = parse_areas(entries)
-    areas = tuple(name for m, name in register if m == municipality)
-    if not areas:
-        raise UserError(f'Huvudboken har inga områden för {municipality} (custom "area").')
-    all_lines = [
-        line for line in cost_lines(entries, options.programme) if line.municipality == municipality
-    ]
-    history, _ = build_history(entries)
-    history = {k: v for k, v in history.items() if v and v[0].municipality == municipality}
-    verdicts = judge_years(all_lines, history, areas)
+def measured_years(
+    verdicts: Sequence[YearVerdict],
+    municipality: str,
+    from_year: int | None,
+    to_year: int | None,
+) -> tuple[int, ...]:
+    """The years to measure: the longest run of full years, or the span asked for.
+
+    A span asked for must run forwards and have booked cost in every year
+    (either end open: the first or last booked year).
+    """
     booked = [v.year for v in verdicts]
     if from_year is None and to_year is None:
         years = longest_full_run(verdicts)
         if not years:
             raise UserError(f"Huvudboken har inget helt år med kostnader för {municipality}.")
-    else:
-        first = from_year if from_year is not None else min(booked, default=0)
-        last = to_year if to_year is not None else max(booked, default=0)
-        if first > last:
-            raise UserError(f"Mätperioden {first}–{last} är baklänges.")
-        years = tuple(range(first, last + 1))
-        empty = [y for y in years if y not in booked]
-        if empty:
-            raise UserError(f"Huvudboken har inga kostnader för {municipality} år {empty[0]}.")
-    lines = [line for line in all_lines if line.year in years]
+        return years
+    first = from_year if from_year is not None else min(booked, default=0)
+    last = to_year if to_year is not None else max(booked, default=0)
+    if first > last:
+        raise UserError(f"Mätperioden {first}–{last} är baklänges.")
+    years = tuple(range(first, last + 1))
+    empty = [y for y in years if y not in booked]
+    if empty:
+        raise UserError(f"Huvudboken har inga kostnader för {municipality} år {empty[0]}.")
+    return years
+
+
+def _area_own(lines: Sequence[CostLine], areas: Sequence[str]) -> tuple[tuple[str, Decimal], ...]:
+    """Each area's own cost: the lines booked on it, in the register's area order."""
     own: dict[str, Decimal] = defaultdict(Decimal)
-    central = Decimal(0)
-    by_type: dict[str, Decimal] = defaultdict(Decimal)
-    kinds: dict[tuple[str, bool], Decimal] = defaultdict(Decimal)
-    kind_years: dict[tuple[str, bool], set[int]] = defaultdict(set)
     for line in lines:
-        area = line.area
-        if area is None:
-            central += line.amount
-        else:
-            own[area] += line.amount
+        if line.area is not None:
+            own[line.area] += line.amount
+    return tuple((area, own[area]) for area in areas)
+
+
+def _by_type(lines: Sequence[CostLine]) -> tuple[tuple[str, Decimal], ...]:
+    """The cost of each cost type, in the order the lines first show it."""
+    by_type: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines:
         by_type[line.cost_type] += line.amount
+    return tuple(by_type.items())
+
+
+def _kinds(lines: Sequence[CostLine]) -> tuple[KindMeasure, ...]:
+    """Each kind of other cost, an area's and the central apart (area's first, by kind)."""
+    amounts: dict[tuple[str, bool], Decimal] = defaultdict(Decimal)
+    years: dict[tuple[str, bool], set[int]] = defaultdict(set)
+    for line in lines:
         if line.cost_type not in PERSONNEL:
-            kinds[(line.kind, area is None)] += line.amount
-            kind_years[(line.kind, area is None)].add(line.year)
-    root = ledger_path.resolve().parent
+            key = (line.kind, line.area is None)
+            amounts[key] += line.amount
+            years[key].add(line.year)
+    return tuple(
+        KindMeasure(kind, central, amounts[(kind, central)], tuple(sorted(years[(kind, central)])))
+        for kind, central in sorted(amounts, key=lambda k: (k[1], k[0]))
+    )
+
+
+def _areas_of(ledger: Ledger, municipality: str) -> tuple[str, ...]:
+    """The municipality's areas in register order; a ledger without any cannot be measured."""
+    areas = ledger.registers.area_names(municipality)
+    if not areas:
+        raise UserError(f'Huvudboken har inga områden för {municipality} (custom "area").')
+    return areas
+
+
+def measure_actuals(
+    ledger: Ledger, from_year: int | None = None, to_year: int | None = None
+) -> Measurement:
+    """Measure the programme's unit costs over its full actual years (or the years given).
+
+    The municipality measured is the one the ledger's import mapping books
+    for: its own costs are what the ledger knows best.
+    """
+    municipality = ledger.require_mapping().municipality
+    areas = _areas_of(ledger, municipality)
+    frame = ledger.frame.of_municipality(municipality)
+    verdicts = judge_years(frame.costs, frame.history, areas)
+    years = measured_years(verdicts, municipality, from_year, to_year)
+    lines = frame.within(years[0], years[-1]).costs
+    root = ledger.path.resolve().parent
     return Measurement(
         municipality=municipality,
-        programme=options.programme,
+        programme=frame.programme,
         years=years,
         verdicts=verdicts,
         areas=areas,
         entries=len({id(line.entry) for line in lines}),
         files=tuple(sorted({_relative(str(line.entry.meta["filename"]), root) for line in lines})),
         total=sum((line.amount for line in lines), Decimal(0)),
-        area_own=tuple((area, own[area]) for area in areas),
-        central=central,
-        by_type=tuple(by_type.items()),
-        roles=_roles(lines, history, years),
-        kinds=tuple(
-            KindMeasure(
-                kind, central_, kinds[(kind, central_)], tuple(sorted(kind_years[(kind, central_)]))
-            )
-            for kind, central_ in sorted(kinds, key=lambda k: (k[1], k[0]))
-        ),
-        salary_revision=_revision(history, years),
-        synthetic=options.synthetic,
+        area_own=_area_own(lines, areas),
+        central=sum((line.amount for line in lines if line.area is None), Decimal(0)),
+        by_type=_by_type(lines),
+        roles=_roles(lines, frame.history, years),
+        kinds=_kinds(lines),
+        salary_revision=_revision(frame.history, years),
+        synthetic=frame.options.synthetic,
     )
