@@ -23,6 +23,7 @@ from beancount.core.amount import Amount
 from beancount.parser.grammar import ValueType
 
 from ctc.accounts import parse_account
+from ctc.numbers import posting_number
 from ctc.transfers import ALLOCATION_TAG, TAG
 
 BUDGET = "budget"
@@ -48,10 +49,11 @@ def kommunbidrag_by_year(entries: Iterable[data.Directive]) -> KommunbidragByYea
             continue
         for posting in entry.postings:
             parsed = parse_account(posting.account)
-            if parsed is None or not parsed.is_kommunbidrag or posting.units is None:
+            amount = posting_number(posting)
+            if parsed is None or not parsed.is_kommunbidrag or amount is None:
                 continue
             key = (parsed.municipality, parsed.committee, parsed.programme)
-            result[key][entry.date.year] -= posting.units.number
+            result[key][entry.date.year] -= amount
     return {key: dict(years) for key, years in result.items()}
 
 
@@ -62,7 +64,9 @@ def _budget(account: str, year: int, amount: Decimal) -> data.Custom:
         "note": f"Kommunbidrag {year} (tilldelning och växlingar), skapad ur huvudboken",
     }
     values = [
-        ValueType(account, account_type.TYPE),
+        # Beancount's parser types an account value with the string `account.TYPE`,
+        # though `ValueType` annotates its dtype as a type.
+        ValueType(account, account_type.TYPE),  # type: ignore[arg-type]
         ValueType("yearly", str),
         ValueType(Amount(amount, "SEK"), Amount),
     ]

@@ -14,9 +14,11 @@ the ledger's folder; Beancount's own cache stays off.
 
 from __future__ import annotations
 
+import collections.abc
 import functools
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,8 +64,9 @@ class Ledger:
 
     path: Path
     entries: list[data.Directive]
-    errors: list[Any]
-    options_map: dict[str, Any]
+    errors: Sequence[Any]
+    """Beancount's errors (or Fava's, in Fava): `source`, `message`, `entry`."""
+    options_map: collections.abc.Mapping[str, Any]
     registers: Registers
     from_cache: bool = False
     """Whether the entries came from the load cache rather than a fresh parse."""
@@ -73,8 +76,8 @@ class Ledger:
         cls,
         path: Path,
         entries: list[data.Directive],
-        errors: list[Any],
-        options_map: dict[str, Any],
+        errors: Sequence[Any],
+        options_map: collections.abc.Mapping[str, Any],
         from_cache: bool = False,
     ) -> Ledger:
         """The model of entries loaded elsewhere (by Fava, or by `load_ledger`)."""

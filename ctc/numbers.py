@@ -8,7 +8,10 @@ separator, and the units kr, tkr and mnkr.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from beancount.core import data
 
 Unit = Literal["kr", "tkr", "mnkr"]
 
@@ -19,6 +22,16 @@ UNIT_DIVISORS: dict[str, Decimal] = {
     "tkr": Decimal(1000),
     "mnkr": Decimal(1_000_000),
 }
+
+
+def posting_number(posting: data.Posting) -> Decimal | None:
+    """A posting's amount, or None for a posting without one.
+
+    Beancount's booking fills in every amount a transaction leaves out, so only
+    entries that never went through booking have postings without a number.
+    """
+    units = posting.units
+    return units.number if units is not None else None
 
 
 def round_half_away(value: Decimal, quantum: Decimal = KRONA) -> Decimal:

@@ -78,12 +78,13 @@ def _salary(entry: data.Custom) -> Decimal | None:
     return None
 
 
-def _fte_problem(fte: Any) -> str | None:
-    if not isinstance(fte, Decimal):
+def _read_fte(value: object) -> Decimal | str:
+    """A position's FTE (tjänstgöringsgrad), or why `value` is not one."""
+    if not isinstance(value, Decimal):
         return "FTE (tjänstgöringsgrad) saknas eller är inte ett tal."
-    if not (0 < fte <= 1):
-        return f"FTE ska vara större än 0 och högst 1, inte {fte}."
-    return None
+    if not (0 < value <= 1):
+        return f"FTE ska vara större än 0 och högst 1, inte {value}."
+    return value
 
 
 class _Builder:
@@ -126,9 +127,9 @@ class _Builder:
             missing += [] if salary is not None else ["monthly_salary"]
             self.error("position-register", entry, f"Tjänsten {ident} saknar {', '.join(missing)}.")
             return
-        fte = entry.meta.get("fte")
-        if (problem := _fte_problem(fte)) is not None:
-            self.error("position-fte", entry, f"Tjänsten {ident}: {problem}")
+        fte = _read_fte(entry.meta.get("fte"))
+        if isinstance(fte, str):
+            self.error("position-fte", entry, f"Tjänsten {ident}: {fte}")
             return
         spell = Spell(
             position_id=ident,
@@ -166,9 +167,9 @@ class _Builder:
 
     def _successor(self, current: Spell, entry: data.Custom, **changes: Any) -> Spell | None:
         salary = _salary(entry)
-        fte = entry.meta.get("fte", current.fte)
-        if (problem := _fte_problem(fte)) is not None:
-            self.error("position-fte", entry, f"Tjänsten {current.position_id}: {problem}")
+        fte = _read_fte(entry.meta.get("fte", current.fte))
+        if isinstance(fte, str):
+            self.error("position-fte", entry, f"Tjänsten {current.position_id}: {fte}")
             return None
         return replace(
             current,

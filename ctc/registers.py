@@ -295,7 +295,7 @@ def parse_options(entries: Iterable[data.Directive]) -> tuple[LedgerOptions, lis
                 )
             )
             continue
-        if name == "mapping":
+        if name == "mapping" and isinstance(value, str):
             value = _relative_to_entry(entry, value)
         if name == "synthetic":
             note = text_meta(entry, "note")

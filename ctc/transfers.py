@@ -13,10 +13,12 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeGuard
 
 from beancount.core import data
 
 from ctc.accounts import COST_TYPES, parse_account
+from ctc.numbers import posting_number
 
 TAG = "vaxling"
 ALLOCATION_TAG = "kommunbidrag"
@@ -49,7 +51,7 @@ class Transfer:
     entry: data.Transaction
 
 
-def is_transfer(entry: data.Directive) -> bool:
+def is_transfer(entry: data.Directive) -> TypeGuard[data.Transaction]:
     """Whether an entry is a växling."""
     return isinstance(entry, data.Transaction) and TAG in entry.tags
 
@@ -84,7 +86,8 @@ def read_transfer(entry: data.Transaction) -> Transfer:
     lines = []
     for posting in entry.postings:
         parsed = parse_account(posting.account)
-        if parsed is None or posting.units is None:
+        amount = posting_number(posting)
+        if parsed is None or amount is None:
             continue
         meta = posting.meta or {}
         cost_type = str(meta.get("cost_type", "other"))
@@ -94,7 +97,7 @@ def read_transfer(entry: data.Transaction) -> Transfer:
                 parsed.municipality,
                 parsed.committee,
                 cost_type if cost_type in COST_TYPES else "other",
-                -posting.units.number,
+                -amount,
                 str(position) if position else None,
             )
         )
@@ -168,7 +171,7 @@ def _posting(
 
     from ctc.accounts import kommunbidrag_account
 
-    meta: dict = {"cost_type": item.cost_type}
+    meta: dict[str, Any] = {"cost_type": item.cost_type}
     if item.position:
         meta["position"] = item.position
     account = kommunbidrag_account(plan.municipality, committee, plan.programme)
@@ -176,7 +179,11 @@ def _posting(
 
 
 def _transaction(
-    plan: TransferPlan, day: datetime.date, narration: str, meta: dict, amounts: list[Decimal]
+    plan: TransferPlan,
+    day: datetime.date,
+    narration: str,
+    meta: dict[str, Any],
+    amounts: list[Decimal],
 ) -> data.Transaction:
     postings = [
         _posting(plan, committee, item, amount)
@@ -199,7 +206,7 @@ def transfer_transactions(plan: TransferPlan) -> tuple[data.Transaction, data.Tr
     full = [amount for _, _, amount in _signed_postings(plan)]
     shares, residue = applicable_amounts(full, months)
     year = plan.effective.year
-    applicable_meta: dict = {
+    applicable_meta: dict[str, Any] = {
         "period": APPLICABLE,
         "effective": plan.effective,
         "months": Decimal(months),

@@ -31,6 +31,7 @@ from beancount.core import data
 from ctc.accounts import cost_account, kommunbidrag_account, parse_account
 from ctc.ledger import FileDigest, load_clean_ledger
 from ctc.mapping import PERSONNEL_KINDS
+from ctc.numbers import posting_number
 from ctc.positions import History, Spell
 from ctc.provenance import Source, source_of
 from ctc.registers import CommitteeRegister, DecisionRegister, LedgerOptions
@@ -358,7 +359,13 @@ def cost_lines(
             continue
         for posting in entry.postings:
             parsed = parse_account(posting.account)
-            if parsed is None or parsed.is_kommunbidrag or parsed.programme != programme:
+            amount = posting_number(posting)
+            if (
+                parsed is None
+                or parsed.is_kommunbidrag
+                or parsed.programme != programme
+                or amount is None
+            ):
                 continue
             cost_type = parsed.cost_type or "other"
             unit = entry.meta.get(RESPONSIBILITY)
@@ -374,7 +381,7 @@ def cost_lines(
                     cost_type,
                     parsed.kind or "other",
                     posting.account,
-                    posting.units.number,
+                    amount,
                     entry,
                     area=str(area) if area else None,
                     position=spell.position_id if spell else None,
@@ -401,7 +408,13 @@ def budget_lines(entries: Iterable[data.Directive], programme: str) -> list[Budg
         decision = carrying_decision(entry)
         for posting in entry.postings:
             parsed = parse_account(posting.account)
-            if parsed is None or not parsed.is_kommunbidrag or parsed.programme != programme:
+            amount = posting_number(posting)
+            if (
+                parsed is None
+                or not parsed.is_kommunbidrag
+                or parsed.programme != programme
+                or amount is None
+            ):
                 continue
             lines.append(
                 BudgetLine(
@@ -409,7 +422,7 @@ def budget_lines(entries: Iterable[data.Directive], programme: str) -> list[Budg
                     parsed.municipality,
                     parsed.committee,
                     parsed.programme,
-                    -posting.units.number,
+                    -amount,
                     kind,
                     decision,
                     entry,

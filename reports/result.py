@@ -21,6 +21,9 @@ from ctc.numbers import format_number, format_sek
 Cell = str | int | Decimal | datetime.date | None
 """A cell's value: text, a whole number, exact kronor or FTE, a date, or empty."""
 
+Cells = tuple[Cell, ...]
+"""A row's cell values, one per column."""
+
 Kind = Literal["text", "year", "int", "money", "exact", "fte", "number", "date"]
 """How a column's cells are typed and shown:
 
@@ -58,7 +61,7 @@ class Column:
 class Row:
     """A row of cells; `total` marks a sum or check row (bold, never in CSV)."""
 
-    cells: tuple[Cell, ...]
+    cells: Cells
     total: bool = False
 
 
@@ -134,17 +137,24 @@ def display(value: Cell, column: Column, unit: str) -> str:
     """
     if value is None:
         return ""
-    if column.kind == "money" and isinstance(value, Decimal | int):
-        return format_sek(Decimal(value), unit)
-    if column.kind == "exact" and isinstance(value, Decimal | int):
-        return format_number(Decimal(value), 2)
-    if column.kind == "fte" and isinstance(value, Decimal | int):
-        return format_number(Decimal(value), 2)
-    if column.kind == "number" and isinstance(value, Decimal | int):
-        return format_number(Decimal(value), column.decimals)
+    if isinstance(value, Decimal | int):
+        text = _number_text(Decimal(value), column, unit)
+        if text is not None:
+            return text
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+def _number_text(value: Decimal, column: Column, unit: str) -> str | None:
+    """A number as its column shows it; None in a column that is not numeric."""
+    if column.kind == "money":
+        return format_sek(value, unit)
+    if column.kind in ("exact", "fte"):
+        return format_number(value, 2)
+    if column.kind == "number":
+        return format_number(value, column.decimals)
+    return None
 
 
 def rows_of(values: Sequence[Sequence[Cell]], total: bool = False) -> tuple[Row, ...]:

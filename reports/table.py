@@ -10,7 +10,7 @@ otherwise, so the table reads well both on screen and pasted as text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 BOLD = "\x1b[1m"
@@ -97,7 +97,7 @@ def fit_widths(table: TextTable, width: int = WIDTH) -> list[int]:
     cells = [table.header, *table.rows]
     natural = [max(len(row[i]) for row in cells) for i in range(count)]
 
-    def longest(i: int, split) -> int:
+    def longest(i: int, split: Callable[[str], list[str]]) -> int:
         return max((len(piece) for row in cells for piece in split(row[i])), default=0)
 
     steps: list[list[int]] = [[], [], []]

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from ctc.accounts import COST_TYPES, KINDS
 from ctc.errors import UserError
 from ctc.numbers import format_number
 from ctc.reports.frame import CostLine, Frame
 from ctc.reports.labels import LABELS, label
-from ctc.reports.result import Column, Report, Row, Table
+from ctc.reports.result import Column, Kind, Report, Row, Table
 from ctc.reports.sources import decisions_footnote, files_footnote, notice, provenance
 from ctc.reports.yearly import yearly_rows, yearly_total
 
@@ -27,13 +28,12 @@ from ctc.reports.yearly import yearly_rows, yearly_total
 class CostFilter:
     """A `--type` filter: a cost type (salary, po, other) or a finer kind (survey, …)."""
 
-    field: str
-    """`cost_type` or `kind`."""
+    field: Literal["cost_type", "kind"]
     value: str
 
     def matches(self, line: CostLine) -> bool:
         """Whether a cost line is of this type."""
-        return getattr(line, self.field) == self.value
+        return (line.cost_type if self.field == "cost_type" else line.kind) == self.value
 
 
 def parse_cost_type(text: str | None) -> CostFilter | None:
@@ -161,7 +161,7 @@ def trace_records(frame: Frame, lines: Sequence[CostLine], lang: str) -> Table:
         "decision", "position", "area", "account", "responsibility", "voucher", "location",
         "source_file", "source_sheet", "source_row", "source_sha256", "row_id",
     )  # fmt: skip
-    kinds = {"date": "date", "amount_sek": "exact", "source_row": "int"}
+    kinds: dict[str, Kind] = {"date": "date", "amount_sek": "exact", "source_row": "int"}
     columns = tuple(Column(key, key, kinds.get(key, "text")) for key in keys)
     body = []
     for line in lines:

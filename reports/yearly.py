@@ -30,6 +30,9 @@ COMMON = "gemensamt"
 NO_POSITION = ""
 """The position of costs that belong to none (other costs, unattributed payroll)."""
 
+RowKey = tuple[int, *tuple[str, ...]]
+"""A table row's key: the year, then its value of each dimension the rows are grouped by."""
+
 
 @dataclass(frozen=True, slots=True)
 class YearlyRow:
@@ -213,15 +216,15 @@ def yearly_table(
     if pivot is not None:
         found = {getattr(row, ATTRIBUTE[pivot]) for row in rows}
         columns = sorted(found, key=group_order(committee_order, COST_TYPES))
-    row_keys: dict[tuple, None] = {}
-    cells: dict[tuple, Decimal] = defaultdict(Decimal)
+    row_keys: dict[RowKey, None] = {}
+    cells: dict[tuple[RowKey, str | None], Decimal] = defaultdict(Decimal)
     for row in rows:
         row_key = (row.year, *(getattr(row, ATTRIBUTE[d]) for d in row_dims))
         row_keys.setdefault(row_key, None)
         column = getattr(row, ATTRIBUTE[pivot]) if pivot is not None else None
         cells[(row_key, column)] += row.amount
 
-    def amounts(keys: Sequence[tuple]) -> list[Cell]:
+    def amounts(keys: Sequence[RowKey]) -> list[Cell]:
         if pivot is None:
             return [sum((cells[(k, None)] for k in keys), Decimal(0))]
         values = [sum((cells.get((k, c), Decimal(0)) for k in keys), Decimal(0)) for c in columns]

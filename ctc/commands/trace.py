@@ -12,8 +12,9 @@ from ctc.reports.trace import parse_cost_type, trace_report
 
 def trace(
     ledger: LedgerArg = None,
-    committee: Annotated[str, typer.Option(help="Nämndens kortnamn, till exempel KS.")] = ...,
-    year: Annotated[int, typer.Option(help="Året.")] = ...,
+    *,
+    committee: Annotated[str, typer.Option(help="Nämndens kortnamn, till exempel KS.")],
+    year: Annotated[int, typer.Option(help="Året.")],
     cost_type: Annotated[
         str | None,
         typer.Option("--type", help="Bara kostnadstypen salary, po eller other (eller survey …)."),

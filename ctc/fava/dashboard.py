@@ -26,7 +26,7 @@ from ctc.reports.budget import budget_rows, budget_table
 from ctc.reports.frame import AccountPredicate, Frame
 from ctc.reports.labels import label
 from ctc.reports.positions import committee_table, committee_years, position_years, stints
-from ctc.reports.result import Table, display
+from ctc.reports.result import Cells, Table, display
 from ctc.reports.transfers import TransferSummary, summary_table, transfer_summaries
 from ctc.reports.yearly import yearly_rows
 from ctc.transfers import Transfer
@@ -112,7 +112,7 @@ def _money(value: Decimal, href: str | None = None) -> Cell:
 
 
 def from_report_table(
-    table: Table, unit: str, link: Callable[[tuple], str | None] | None = None
+    table: Table, unit: str, link: Callable[[Cells], str | None] | None = None
 ) -> PanelTable:
     """A report's table as a panel table: the same rows, cells and totals."""
     rows = []
@@ -315,7 +315,7 @@ def transfer_panel(frame: Frame, summary: TransferSummary) -> Panel:
 
     municipality = {li.committee: li.municipality for t in summary.transfers for li in t.lines}
 
-    def link(cells: tuple) -> str | None:
+    def link(cells: Cells) -> str | None:
         short = str(cells[0]).split(":")[-1]
         if summary.decision is None or short not in municipality:
             return None

@@ -128,11 +128,18 @@ class _Scale:
         return marks
 
 
+@dataclass(frozen=True, slots=True)
+class _Box:
+    """Where a bar segment is drawn: its top left corner, width and height."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
 def _bar(
-    x: float,
-    y: float,
-    width: float,
-    height: float,
+    box: _Box,
     index: int,
     value: Decimal,
     series: str,
@@ -142,8 +149,8 @@ def _bar(
 ) -> str:
     """One bar segment with its exact value and a readable title."""
     return (
-        f'<rect class="ctc-mark" x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" '
-        f'height="{max(height, 0.5):.1f}" fill="{colour(index)}" '
+        f'<rect class="ctc-mark" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" '
+        f'height="{max(box.height, 0.5):.1f}" fill="{colour(index)}" '
         f'data-value="{csv_amount(value)}" data-series="{_attr(series)}" '
         f'data-category="{_attr(category)}"><title>{escape(series)} {escape(category)}: '
         f"{escape(number(value))} {suffix}</title></rect>"
@@ -202,9 +209,8 @@ def stacked_bars(
             end = start + value
             up, down = (end, down) if value > 0 else (up, end)
             y1, y2 = scale.y(max(start, end)), scale.y(min(start, end))
-            body.append(
-                _bar(x, y1, width, y2 - y1, index, value, one.name, category, number, suffix)
-            )
+            box = _Box(x, y1, width, y2 - y1)
+            body.append(_bar(box, index, value, one.name, category, number, suffix))
         body.append(
             f'<text class="ctc-total" x="{x + width / 2:.1f}" y="{scale.y(highs[i]) - 5:.1f}" '
             f'text-anchor="middle" font-size="11" font-weight="bold" '
@@ -235,9 +241,8 @@ def grouped_bars(
             x = MARGIN_LEFT + band * i + (band - width) / 2 + slot * index
             y = scale.y(value)
             top, height = min(y, zero), abs(zero - y)
-            body.append(
-                _bar(x, top, slot * 0.9, height, index, value, one.name, category, number, suffix)
-            )
+            box = _Box(x, top, slot * 0.9, height)
+            body.append(_bar(box, index, value, one.name, category, number, suffix))
     body += _category_labels(categories, band) + _legend([s.name for s in series])
     return _svg(label, body)
 
@@ -347,7 +352,7 @@ def flows(
     return _svg(label, body)
 
 
-def _node_totals(items: Sequence[Flow], key) -> dict[str, Decimal]:
+def _node_totals(items: Sequence[Flow], key: Callable[[Flow], str]) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for item in items:
         totals[key(item)] = totals.get(key(item), Decimal(0)) + item.amount

@@ -7,6 +7,7 @@ at most two decimals.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from beancount.core import data
@@ -25,12 +26,15 @@ def amount_problem(amount: Amount) -> str | None:
     if amount.currency != CURRENCY:
         return f"Beloppet {amount} är inte i {CURRENCY}."
     number = amount.number
-    if isinstance(number, Decimal) and number.as_tuple().exponent < -2:
+    if not isinstance(number, Decimal):
+        return None
+    exponent = number.as_tuple().exponent  # a letter for NaN and infinity
+    if isinstance(exponent, int) and exponent < -2:
         return f"Beloppet {amount} har fler än två decimaler."
     return None
 
 
-def _amounts_in(entry: data.Directive):
+def _amounts_in(entry: data.Directive) -> Iterator[tuple[data.Meta, Amount]]:
     """(meta, amount) for every amount an entry carries."""
     if isinstance(entry, data.Transaction):
         for posting in entry.postings:
@@ -45,7 +49,9 @@ def _amounts_in(entry: data.Directive):
                 yield entry.meta, value.value
 
 
-def check_amounts(entries: data.Entries, options_map: dict) -> tuple[data.Entries, list[RuleError]]:
+def check_amounts(
+    entries: data.Entries, options_map: data.Options
+) -> tuple[data.Entries, list[RuleError]]:
     """Report amounts in another currency or with more than two decimals."""
     errors = []
     for entry in entries:

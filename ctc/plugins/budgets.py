@@ -45,7 +45,7 @@ def _hand_written(
 
 
 def derive_budgets(
-    entries: data.Entries, options_map: dict
+    entries: data.Entries, options_map: data.Options
 ) -> tuple[data.Entries, list[RuleError]]:
     """Append the derived budgets; report hand-written budgets on programme accounts."""
     committees, _ = parse_committees(entries)

@@ -70,7 +70,7 @@ def _citation_errors(entry: data.Directive, register: DecisionRegister) -> list[
 
 
 def check_decisions(
-    entries: data.Entries, options_map: dict
+    entries: data.Entries, options_map: data.Options
 ) -> tuple[data.Entries, list[RuleError]]:
     """Report malformed decisions and citations of decisions not in the register."""
     committees, _ = parse_committees(entries)

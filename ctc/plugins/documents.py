@@ -19,15 +19,18 @@ from pathlib import Path
 
 from beancount.core import data
 
+from ctc.errors import RuleError
 from ctc.model import SOURCE_FILE_TYPE
 
 __plugins__ = ("archived_documents",)
 
 
-def archived_documents(entries: list[data.Directive], options_map: dict) -> tuple[list, list]:
+def archived_documents(
+    entries: data.Entries, options_map: data.Options
+) -> tuple[data.Entries, list[RuleError]]:
     """Add a `document` entry for each `source-file` record whose archive exists."""
     root = Path(options_map["filename"]).parent
-    documents = []
+    documents: data.Entries = []
     for entry in entries:
         if not isinstance(entry, data.Custom) or entry.type != SOURCE_FILE_TYPE:
             continue

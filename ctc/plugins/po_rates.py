@@ -38,7 +38,7 @@ def _is_cost(account: str) -> bool:
 
 
 def check_po_rates(
-    entries: data.Entries, options_map: dict
+    entries: data.Entries, options_map: data.Options
 ) -> tuple[data.Entries, list[RuleError]]:
     """Report each year a position is funded without a PO rate for that year."""
     rates, errors = parse_po_rates(entries)

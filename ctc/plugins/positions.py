@@ -11,13 +11,15 @@ from __future__ import annotations
 from beancount.core import data
 
 from ctc.errors import RuleError, rule_error
-from ctc.positions import build_history
-from ctc.registers import parse_areas, parse_committees
+from ctc.positions import History, build_history
+from ctc.registers import AreaRegister, CommitteeRegister, parse_areas, parse_committees
 
 __plugins__ = ("check_positions",)
 
 
-def _register_errors(history, committees, areas) -> list[RuleError]:
+def _register_errors(
+    history: History, committees: CommitteeRegister, areas: AreaRegister
+) -> list[RuleError]:
     errors = []
     for spells in history.values():
         for spell in spells:
@@ -31,7 +33,7 @@ def _register_errors(history, committees, areas) -> list[RuleError]:
 
 
 def check_positions(
-    entries: data.Entries, options_map: dict
+    entries: data.Entries, options_map: data.Options
 ) -> tuple[data.Entries, list[RuleError]]:
     """Report positions funded twice, moved from the wrong committee, or with a bad FTE."""
     history, errors = build_history(entries)

@@ -17,7 +17,7 @@ __plugins__ = ("check_registers",)
 
 
 def check_registers(
-    entries: data.Entries, options_map: dict
+    entries: data.Entries, options_map: data.Options
 ) -> tuple[data.Entries, list[RuleError]]:
     """Report malformed registers and accounts that break the naming convention."""
     committees, errors = parse_committees(entries)

@@ -83,7 +83,7 @@ def _untagged_error(entry: data.Transaction) -> list[RuleError]:
 
 
 def check_transfers(
-    entries: data.Entries, options_map: dict
+    entries: data.Entries, options_map: data.Options
 ) -> tuple[data.Entries, list[RuleError]]:
     """Report växlingar that do not net to zero or are incomplete."""
     errors: list[RuleError] = []

@@ -35,9 +35,11 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
                 f"Filändelsen {suffix or '(ingen)'} i {output} säger inte vilket format "
                 f"som avses ({known}); ange --format."
             )
+        if implied is not None and fmt is not None and implied != fmt:
+            raise UserError(
+                f"--format {fmt} stämmer inte med filändelsen {output.suffix} i {output}."
+            )
     chosen = fmt or implied or "table"
-    if implied is not None and fmt is not None and implied != chosen:
-        raise UserError(f"--format {fmt} stämmer inte med filändelsen {output.suffix} i {output}.")
     if chosen == "xlsx" and output is None:
         raise UserError("Formatet xlsx skrivs till en fil; ange -o FIL.xlsx.")
     return chosen

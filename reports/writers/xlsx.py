@@ -144,7 +144,7 @@ def write_table_sheet(sheet: Worksheet, report: Report, table: Table, first: boo
                 cell = sheet.cell(row=row, column=index)
                 cell.font, cell.border = BOLD, TOP_RULE
         row += 1
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     fit_columns(sheet, table, report.unit)
     row = write_lines(sheet, row + 1, table.notes)
     if first and report.footnotes:
@@ -221,7 +221,7 @@ def deterministic(data: bytes, core: bytes) -> bytes:
 def write_xlsx(report: Report) -> bytes:
     """The report as an xlsx workbook, as bytes."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     taken: set[str] = set()
     for index, table in enumerate(report.tables):
         sheet = book.create_sheet(sheet_name(table.key, taken))
