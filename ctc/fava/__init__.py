@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, cast, no_type_check
+from typing import TYPE_CHECKING, cast
 
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, g, request
@@ -113,6 +113,7 @@ class CtcDashboard(_CachedFrames):
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
         self._boards: dict[CacheKey, Dashboard] = {}
+        self._scenarios: tuple[Panel, ...] | None = None
 
     def after_load_file(self) -> None:
         """Forget every computed dashboard when the ledger changes."""
@@ -120,12 +121,9 @@ class CtcDashboard(_CachedFrames):
         self._boards.clear()
         self._scenarios = None
 
-    # TEMPORARY (issue 12): the scenario code moves to `ctc/scenarios/`; check this
-    # method's types after the move, then drop the decorator.
-    @no_type_check
     def scenarios(self) -> tuple[Panel, ...]:
         """Scenario and forecast panels (whole ledger, computed once per load)."""
-        if getattr(self, "_scenarios", None) is None:
+        if self._scenarios is None:
             from ctc.fava.scenarios import scenario_panels
 
             self._scenarios = scenario_panels(self.model())

@@ -113,7 +113,7 @@ def _percent_cell(percent: Decimal | None) -> Cell:
 
 def _forecast_rows(result: ForecastResult, span: str, programme: str) -> list[tuple[Cell, ...]]:
     """A row per committee and cost type; the outcome links to its postings in the journal."""
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for row in result.by_committee_and_type():
         link = journal_link(
             f"^Expenses:[^:]+:{row.committee}:{programme}:", span.replace("–", " - ")

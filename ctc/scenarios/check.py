@@ -13,6 +13,7 @@ one-line `UserError`. The ledger's registers come from the loaded model
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 from ctc.errors import UserError
@@ -26,7 +27,9 @@ from ctc.scenarios.model import (
     Assumption,
     Location,
     Scenario,
+    ScenarioCost,
     ScenarioError,
+    ScenarioPosition,
     report_order,
 )
 from ctc.scenarios.parse import parse_scenario
@@ -59,7 +62,7 @@ def _undeclared(scenario: Scenario) -> list[ScenarioError]:
             f"Nämnden {item.committee} är inte med bland scenariots nämnder; "
             f'lägg till custom "scenario-committee" "{item.committee}".',
         )
-        for item in (*scenario.positions, *scenario.costs)
+        for item in scenario.items
         if item.committee not in declared
     ]
 
@@ -118,7 +121,7 @@ def _item_errors(scenario: Scenario, roles: set[str]) -> list[ScenarioError]:
         ScenarioError(
             item.location, "per_area: TRUE kräver areas: 1 eller fler i scenariots huvud."
         )
-        for item in (*scenario.positions, *scenario.costs)
+        for item in scenario.items
         if item.per_area and scenario.areas < 1
     ]
     return errors
@@ -141,7 +144,7 @@ def _missing_growth(scenario: Scenario) -> list[ScenarioError]:
     """
     errors: list[ScenarioError] = []
     later_years = range(scenario.base_year + 1, scenario.last_year + 1)
-    needs = [
+    needs: list[tuple[str, Sequence[ScenarioPosition | ScenarioCost], str]] = [
         (SALARY_INCREASE, scenario.positions, "lönerna"),
         (PRICE_INDEX, scenario.costs, "de övriga kostnaderna"),
     ]

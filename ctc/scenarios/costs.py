@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from ctc.accounts import COST_TYPES
 from ctc.numbers import round_half_away
-from ctc.reports.result import Column, Row, Table
+from ctc.reports.result import Column, Kind, Row, Table
 from ctc.scenarios.model import (
     PO_RATE,
     PRICE_INDEX,
@@ -160,7 +160,7 @@ def costs_of(scenario: Scenario) -> ScenarioCosts:
 
 def scenario_records(rows: Sequence[ScenarioRow]) -> Table:
     """The CSV form: the yearly report's header, one row per year × committee × cost type."""
-    kinds = ("int", "text", "text", "exact")
+    kinds: tuple[Kind, ...] = ("int", "text", "text", "exact")
     columns = tuple(Column(key, key, kind) for key, kind in zip(CSV_HEADER, kinds, strict=True))
     body = tuple(Row((r.year, r.committee, r.cost_type, r.amount)) for r in rows)
     return Table("records", "records", columns, body)

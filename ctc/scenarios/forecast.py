@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ctc.accounts import COST_TYPES
 from ctc.errors import UserError
 from ctc.reports.frame import CostLine, Frame
-from ctc.reports.result import Column, Row, Table
+from ctc.reports.result import Column, Kind, Row, Table
 from ctc.scenarios.check import load_scenario
 from ctc.scenarios.costs import ScenarioCosts, costs_of
 from ctc.scenarios.model import Scenario
@@ -204,7 +204,7 @@ def forecast_against_outcome(
 
 def forecast_records(rows: Sequence[ForecastRow]) -> Table:
     """The CSV form: one row per year, committee and cost type; no totals."""
-    kinds = ("int", "text", "text", "exact", "exact", "exact", "exact")
+    kinds: tuple[Kind, ...] = ("int", "text", "text", "exact", "exact", "exact", "exact")
     columns = tuple(Column(key, key, kind) for key, kind in zip(CSV_HEADER, kinds, strict=True))
     body = tuple(
         Row(

@@ -179,6 +179,11 @@ class Scenario:
         return tuple(c.short for c in self.committees)
 
     @property
+    def items(self) -> tuple[ScenarioPosition | ScenarioCost, ...]:
+        """Every position and cost item: what sits at a committee and may be per area."""
+        return (*self.positions, *self.costs)
+
+    @property
     def years(self) -> range:
         """The scenario's years, inclusive."""
         return range(self.first_year, self.last_year + 1)

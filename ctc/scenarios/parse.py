@@ -159,14 +159,17 @@ def _header(entry: data.Custom, errors: list[ScenarioError]) -> dict[str, Any]:
     name = read.value(0, str, "Scenariots namn")
     first = read.whole("first_year", minimum=1900)
     last = read.whole("last_year", minimum=1900)
+    municipality = read.text("municipality")
+    programme = read.text("programme", required=False) or None
+    base = read.whole("base_year", default=first, minimum=1900)
     fields = {
         "name": name or "",
         "written": entry.date,
-        "municipality": read.text("municipality"),
-        "programme": read.text("programme", required=False) or None,
+        "municipality": municipality,
+        "programme": programme,
         "first_year": first,
         "last_year": last,
-        "base_year": read.whole("base_year", default=first, minimum=1900),
+        "base_year": base,
         "areas": read.whole("areas", minimum=0),
         "estimate": read.flag("estimate"),
         "synthetic": read.flag("synthetic"),
@@ -176,9 +179,9 @@ def _header(entry: data.Custom, errors: list[ScenarioError]) -> dict[str, Any]:
     }
     if read.ok and first > last:
         read.fail(f"first_year {first} ligger efter last_year {last}.")
-    elif read.ok and fields["base_year"] > first:
+    elif read.ok and base > first:
         read.fail(
-            f"base_year {fields['base_year']} ligger efter first_year {first}; "
+            f"base_year {base} ligger efter first_year {first}; "
             "beloppen ska anges i ett år före eller lika med scenariots första år."
         )
     return fields
@@ -201,7 +204,7 @@ def _position(entry: data.Custom, errors: list[ScenarioError]) -> ScenarioPositi
     salary = read.sek(entry.meta.get("monthly_salary"), "monthly_salary")
     per_area = read.flag("per_area")
     source = read.text("source")
-    if not read.ok:
+    if not read.ok or fte is None:
         return None
     return ScenarioPosition(
         role.strip(), committee, fte, entry.date, salary, per_area, source, read.location
