@@ -37,6 +37,7 @@ from ctc.accounts import (
     cost_counter_account,
     kommunbidrag_account,
 )
+from ctc.files import atomic_write
 from ctc.importers.ledger_files import header_of
 from ctc.importers.run import run_import
 from ctc.importers.summary import rejection_message
@@ -44,7 +45,7 @@ from ctc.importers.xlsx import write_xlsx
 from ctc.ledger import load_ledger
 from ctc.numbers import format_number
 from ctc.transfers import TransferItem, TransferPlan, transfer_transactions
-from ctc.writer import atomic_write, render_entries
+from ctc.writer import render_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "ledger"

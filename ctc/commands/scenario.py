@@ -10,6 +10,7 @@ import typer
 
 from ctc.commands.common import LedgerArg, echo
 from ctc.errors import UserError
+from ctc.files import atomic_write
 from ctc.ledger import load_clean_ledger
 from ctc.registers import parse_committees
 from ctc.reports.actuals import measure_actuals
@@ -22,7 +23,6 @@ from ctc.reports.draft import (
 )
 from ctc.scenario_check import check_scenario
 from ctc.scenario_render import render_scenario
-from ctc.writer import atomic_write
 
 scenario_app = typer.Typer(help="Scenarier: vad programmet skulle kosta.", no_args_is_help=True)
 
