@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import example_scenarios
 import example_world as world
+from synthetic_xlsx import write_xlsx
 
 from ctc.accounts import (
     KINDS,
@@ -38,10 +39,9 @@ from ctc.accounts import (
     kommunbidrag_account,
 )
 from ctc.files import atomic_write
-from ctc.importers.ledger_files import header_of
 from ctc.importers.run import run_import
 from ctc.importers.summary import rejection_message
-from ctc.importers.xlsx import write_xlsx
+from ctc.importers.writing.ledger_files import header_of
 from ctc.ledger import load_ledger
 from ctc.numbers import format_number
 from ctc.transfers import TransferItem, TransferPlan, transfer_transactions

@@ -9,7 +9,7 @@ import pytest
 
 from ctc import files
 from ctc.files import atomic_write, replace_file, stage_bytes
-from ctc.importers.ledger_files import Changes
+from ctc.importers.writing.ledger_files import Changes
 
 
 def leftovers(folder):
