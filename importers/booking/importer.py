@@ -8,6 +8,10 @@ entries whose exact row identity the ledger already holds. `ctc import` calls
 the richer `read`, which returns the whole `Extraction` (entries with their
 identities and the file's control figures), on a workbook it has already
 located, so that a file is parsed once.
+
+Each kind's importer sits beside its booking in this layer
+(`ctc.importers.booking.utfall`, `roster`, `vaxling`, `kommunbidrag`);
+`ctc.importers.registry` lists them.
 """
 
 from __future__ import annotations

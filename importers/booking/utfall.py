@@ -1,4 +1,4 @@
-"""The finance-system export's booking: programme rows -> entries; the one place that decides the granularity.
+"""Booking the finance-system export: programme rows -> entries, the one place for granularity.
 
 Today every source row becomes one transaction: the committee's cost account
 (from the responsibility code) and kind of cost (from the account range)
