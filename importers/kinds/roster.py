@@ -42,9 +42,10 @@ TJANSTER = Kind(
 
 @dataclass(frozen=True, slots=True)
 class Dated:
-    """A roster row and the span it states: from `start`, and until `end` if given."""
+    """A roster row, its position, and the span it states: from `start`, and until `end` if given."""
 
     row: Row
+    position: str
     start: datetime.date
     end: datetime.date | None
 
@@ -69,13 +70,13 @@ def roster_rows(located: Located) -> RosterRows:
         except RowError as problem:
             found.rejected.append(rejection(located, row, problem))
             continue
-        found.by_position.setdefault(dated[0], []).append(dated[1])
+        found.by_position.setdefault(dated.position, []).append(dated)
     for rows in found.by_position.values():
         rows.sort(key=lambda dated: (dated.start, dated.row.number))
     return found
 
 
-def _dated(row: Row) -> tuple[str, Dated]:
+def _dated(row: Row) -> Dated:
     """A row's position id and span; a missing id or start, or an end before the start, is refused."""
     ident = row.code("position", required=True, what="tjänstens id") or ""
     start = row.date("start", required=True, what="från-datumet")
@@ -84,4 +85,4 @@ def _dated(row: Row) -> tuple[str, Dated]:
         raise RowError("start", "från-datumet saknas")
     if end is not None and end < start:
         raise RowError("end", f"till-datumet {end} ligger före från-datumet {start}")
-    return ident, Dated(row, start, end)
+    return Dated(row, ident, start, end)
