@@ -43,7 +43,6 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,12 +51,16 @@ from typing import Any, BinaryIO
 
 from beancount.core import data
 
+from ctc.files import replace_file
+
 CACHE_DIR_ENV = "CTC_CACHE_DIR"
 """Environment variable naming the cache folder."""
 NO_CACHE_ENV = "CTC_NO_CACHE"
 """Environment variable that turns the cache off when set to a true value."""
 FORMAT = 1
 """Version of the cache file's layout; bump it when the layout changes."""
+CACHE_MODE = 0o600
+"""A cache file is the user's own: readable by them alone, like its folder."""
 CODE_PACKAGE = "ctc"
 """The package whose code the plugins may run (its subpackages included)."""
 INCLUDE_RE = re.compile(r'^[ \t]*include[ \t]+"((?:[^"\\]|\\.)*)"', re.MULTILINE)
@@ -276,17 +279,8 @@ def write(main: Path, loaded: Loaded, folder: Path | None = None) -> Path | None
     try:
         manifest = build_manifest(main, loaded)
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=target.name, suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            try:
-                _dump(handle, (FORMAT, str(main), manifest), loaded)
-            except BaseException:
-                handle.close()
-                temporary.unlink(missing_ok=True)
-                raise
-        temporary.replace(target)
+        header = (FORMAT, str(main), manifest)
+        replace_file(target, lambda handle: _dump(handle, header, loaded), mode=CACHE_MODE)
     except Exception:
         # A cache that cannot be written (read-only home, unpicklable plugin
         # output) only means the next load is a miss.

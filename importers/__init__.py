@@ -1,1 +1,27 @@
-"""Importers that turn Excel files into ledger entries."""
+"""Importers that turn Excel files into ledger entries, in four layers.
+
+An import goes up through the layers, each a subpackage that imports only
+from the layers below it (and from the `ctc` core), never from above:
+
+1. `reading`: a file. Open a workbook safely (`workbook`), read it whole as
+   text when it is big (`fastread`, `screen`), read one cell exactly
+   (`cells`), find the sheet, header row and columns of the data (`layout`);
+   the file's and each row's identity (`identity`) and the shape of a
+   rejected row (`rejection`).
+2. `kinds`: a file kind's rows. Each kind's columns and the rules its rows'
+   own cells keep: the finance-system export (`utfall`), the positions roster
+   (`roster`), the transfer decision (`vaxling`), kommunbidrag
+   (`kommunbidrag`), the register row reader they share (`rows`), and which
+   kind a workbook is (`recognise`).
+3. `booking`: rows -> entries. Each kind's rows checked against the ledger
+   (`context`) and turned into entries with their identities and the file's
+   control figures (`extraction`), by the kind's beangulp importer
+   (`importer` is their shared base; `utfall`, `roster`, `vaxling`,
+   `kommunbidrag`).
+4. `writing`: the transactional write. Which ledger file each entry goes to,
+   all files written or none (`ledger_files`), and the lock that keeps two
+   imports apart (`lock`).
+
+On top: `registry` (the importer of each kind), `run` (`ctc import` and its
+undo as library functions) and `summary` (what an import did, as text and JSON).
+"""

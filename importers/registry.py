@@ -1,4 +1,4 @@
-"""Every kind of workbook `ctc import` knows, and the importer of each.
+"""The importer of every kind of workbook `ctc import` knows.
 
 For beangulp's own command line, a ledger's `import.py` can be as short as:
 
@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctc.importers.base import WorkbookImporter
-from ctc.importers.costs import CostImporter
-from ctc.importers.kommunbidrag import KOMMUNBIDRAG, KommunbidragImporter
-from ctc.importers.layout import Kind
-from ctc.importers.roster import TJANSTER, RosterImporter
-from ctc.importers.utfall import UTFALL
-from ctc.importers.vaxling import KEY_WORDS, VAXLING, TransferImporter
+from ctc.importers.booking.importer import WorkbookImporter
+from ctc.importers.booking.kommunbidrag import KommunbidragImporter
+from ctc.importers.booking.roster import RosterImporter
+from ctc.importers.booking.utfall import CostImporter
+from ctc.importers.booking.vaxling import TransferImporter
+from ctc.importers.kinds.kommunbidrag import KOMMUNBIDRAG
+from ctc.importers.kinds.roster import TJANSTER
+from ctc.importers.kinds.utfall import UTFALL
+from ctc.importers.kinds.vaxling import VAXLING
+from ctc.importers.reading.layout import Kind
+from ctc.ledger import load_ledger
 from ctc.mapping import Mapping
-
-KINDS: tuple[Kind, ...] = (VAXLING, TJANSTER, KOMMUNBIDRAG, UTFALL)
-"""The kinds `locate` chooses between; on a tie the earlier wins."""
-
-KEY_KINDS: dict[str, Kind] = dict.fromkeys(KEY_WORDS, VAXLING)
 
 IMPORTERS: dict[str, type[WorkbookImporter]] = {
     UTFALL.name: CostImporter,
@@ -31,6 +30,7 @@ IMPORTERS: dict[str, type[WorkbookImporter]] = {
     VAXLING.name: TransferImporter,
     KOMMUNBIDRAG.name: KommunbidragImporter,
 }
+"""Kind name -> its importer; the kinds themselves are `ctc.importers.kinds.recognise.KINDS`."""
 
 
 def importers(mapping: Mapping, decision: str | None = None) -> list[WorkbookImporter]:
@@ -44,9 +44,5 @@ def importer_for(kind: Kind, mapping: Mapping, decision: str | None = None) -> W
 
 
 def importers_for(ledger: str | Path) -> list[WorkbookImporter]:
-    """The importers for a ledger, configured by its mapping file (for beangulp's CLI)."""
-    from ctc.importers.run import mapping_for
-    from ctc.ledger import load_ledger
-
-    loaded = load_ledger(Path(ledger))
-    return importers(mapping_for(loaded, None))
+    """The importers for a ledger, configured by its mapping (`Ledger.require_mapping`)."""
+    return importers(load_ledger(Path(ledger)).require_mapping())

@@ -27,13 +27,15 @@ from beancount.core import data
 from beancount.parser.grammar import ValueType
 
 from ctc.errors import UserError
-from ctc.importers.base import known_row_ids, locate_file, prepare_reading
-from ctc.importers.extraction import AnyItem, Extraction
-from ctc.importers.identity import file_sha256
-from ctc.importers.ledger_files import Changes, group_by_target, remove_source
-from ctc.importers.lock import ledger_lock
+from ctc.importers.booking.extraction import AnyItem, Extraction
+from ctc.importers.booking.importer import known_row_ids
+from ctc.importers.kinds.recognise import locate_file
+from ctc.importers.reading.fastread import prepare_reading
+from ctc.importers.reading.identity import file_sha256
 from ctc.importers.registry import importer_for
 from ctc.importers.summary import FileSummary, ImportSummary, UndoSummary
+from ctc.importers.writing.ledger_files import Changes, group_by_target, remove_source
+from ctc.importers.writing.lock import ledger_lock
 from ctc.ledger import Ledger, format_error, load_ledger, resolve_ledger_path
 from ctc.load_cache import collector_paused
 from ctc.mapping import Mapping, load_mapping

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ctc.importers.extraction import Rejection
+from ctc.importers.reading.rejection import Rejection
 from ctc.numbers import csv_amount, format_number
 
 MAX_LISTED = 50

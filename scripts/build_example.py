@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import example_scenarios
 import example_world as world
+from synthetic_xlsx import write_xlsx
 
 from ctc.accounts import (
     KINDS,
@@ -37,14 +38,14 @@ from ctc.accounts import (
     cost_counter_account,
     kommunbidrag_account,
 )
-from ctc.importers.ledger_files import header_of
+from ctc.files import atomic_write
 from ctc.importers.run import run_import
 from ctc.importers.summary import rejection_message
-from ctc.importers.xlsx import write_xlsx
+from ctc.importers.writing.ledger_files import header_of
 from ctc.ledger import load_ledger
 from ctc.numbers import format_number
 from ctc.transfers import TransferItem, TransferPlan, transfer_transactions
-from ctc.writer import atomic_write, render_entries
+from ctc.writer import render_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "ledger"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ctc.importers.cells import (
+from ctc.importers.reading.cells import (
     CellError,
     parse_amount,
     parse_code,

@@ -12,9 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from synthetic_xlsx import write_xlsx
 from workbooks import HEADER, ROWS, export
-
-from ctc.importers.xlsx import write_xlsx
 
 D = Decimal
 

@@ -1,7 +1,7 @@
 """The column-wise reading of big exports gives exactly what the row-by-row reading gives.
 
 Big workbooks are read whole as text and screened with polars
-(`ctc.importers.fastread`, `ctc.importers.screen`); these tests lower the size
+(`ctc.importers.reading.fastread`, `ctc.importers.reading.screen`); these tests lower the size
 threshold to 0 so that small, tricky workbooks take that path, and compare
 every figure, row number, column letter and reason with the careful path.
 """
@@ -18,8 +18,8 @@ import pytest
 import xlsxwriter
 from conftest import EXAMPLE, ROOT
 
-from ctc.importers import fastread
-from ctc.importers.base import locate_file
+from ctc.importers.kinds.recognise import locate_file
+from ctc.importers.reading import fastread
 from ctc.importers.run import run_import
 from ctc.importers.summary import as_json
 
@@ -131,7 +131,7 @@ def test_a_sheet_without_its_dimension_is_read_row_by_row(tmp_path, monkeypatch)
 
 def period_export(path: Path) -> Path:
     """An export in the shape of the example's 2018 file: periods, text dates and text amounts."""
-    from ctc.importers.xlsx import write_xlsx
+    from synthetic_xlsx import write_xlsx
 
     header = ["Period", "Bokföringsdatum", "TransNo", "Konto", "Ansvar", "Projekt", "Belopp"]
     rows = [
@@ -150,8 +150,8 @@ def period_export(path: Path) -> Path:
 
 
 def test_periods_and_swedish_text_amounts_are_screened_exactly(tmp_path, monkeypatch):
+    from ctc.importers.reading.screen import screen
     from ctc.importers.run import mapping_for
-    from ctc.importers.screen import screen
     from ctc.ledger import load_ledger
 
     path = period_export(tmp_path / "perioder.xlsx")

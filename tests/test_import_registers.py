@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from synthetic_xlsx import write_xlsx
 from test_import_errors import assert_refused, ledger_state
 
-from ctc.importers.ledger_files import header_of
 from ctc.importers.run import run_import
-from ctc.importers.xlsx import write_xlsx
+from ctc.importers.writing.ledger_files import header_of
 from ctc.ledger import load_ledger
 from ctc.numbers import round_half_away
 from ctc.positions import build_history, spell_on

@@ -15,9 +15,9 @@ from test_import_errors import ledger_state
 from workbooks import HEADER, ROWS, export, xls_export
 
 from ctc.errors import UserError
-from ctc.importers.lock import ledger_lock
 from ctc.importers.run import run_import, run_undo
 from ctc.importers.summary import as_json
+from ctc.importers.writing.lock import ledger_lock
 from ctc.ledger import load_ledger
 from ctc.provenance import source_of
 
@@ -218,7 +218,7 @@ def test_never_seen_layouts_dry_run_to_their_totals(tmp_path):
     ]
     other = [["Sammanfattning"], ["Se bladet Data"]]
     path = tmp_path / "huvudbok.xlsx"
-    from ctc.importers.xlsx import write_xlsx
+    from synthetic_xlsx import write_xlsx
 
     write_xlsx(path, [("Info", other), ("Data", [["Huvudbok 2021"], [], header, *rows])])
     summary = run_import([path], EXAMPLE, dry_run=True)

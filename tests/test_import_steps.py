@@ -8,13 +8,13 @@ from decimal import Decimal
 from conftest import EXAMPLE_DIR
 from workbooks import ROWS, export
 
-from ctc.importers.base import locate_file
-from ctc.importers.booking import cost_items
-from ctc.importers.extraction import Item
-from ctc.importers.identity import SourceFile
-from ctc.importers.ledger_files import Changes, remove_source, target_of
+from ctc.importers.booking.extraction import Item
+from ctc.importers.booking.utfall import cost_items
+from ctc.importers.kinds.recognise import locate_file
+from ctc.importers.kinds.utfall import parse_export
+from ctc.importers.reading.identity import SourceFile
 from ctc.importers.run import deduplicate
-from ctc.importers.utfall import parse_export
+from ctc.importers.writing.ledger_files import Changes, remove_source, target_of
 from ctc.mapping import load_mapping
 from ctc.writer import render_entries
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from ctc.importers.xlsx import write_xlsx
+from synthetic_xlsx import write_xlsx
 
 D = Decimal
 

@@ -14,10 +14,10 @@ import typer
 
 from ctc.commands.common import LedgerArg, echo
 from ctc.errors import UserError
+from ctc.files import atomic_write
 from ctc.ledger import load_clean_ledger
 from ctc.scenarios.draft import CENTRAL, DEFAULT_PRICE_INDEX
 from ctc.scenarios.from_actuals import DraftRequest, draft_from_actuals
-from ctc.writer import atomic_write
 
 scenario_app = typer.Typer(help="Scenarier: vad programmet skulle kosta.", no_args_is_help=True)
 

@@ -17,26 +17,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from ctc.importers.identity import SourceFile
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """A row that cannot be imported, and why (Swedish)."""
-
-    sheet: str
-    row: int | None
-    column: str | None
-    reason: str
-
-    def where(self) -> str:
-        """`blad Utfall, rad 17, kolumn J` for messages."""
-        parts = [f"blad {self.sheet}"]
-        if self.row is not None:
-            parts.append(f"rad {self.row}")
-        if self.column:
-            parts.append(f"kolumn {self.column}")
-        return ", ".join(parts)
+from ctc.importers.reading.identity import SourceFile
+from ctc.importers.reading.rejection import Rejection
 
 
 @dataclass(frozen=True, slots=True)

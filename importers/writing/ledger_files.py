@@ -5,8 +5,10 @@ Costs go to `costs/YYYY.beancount` by the year of their date (the ledger's
 `positions.beancount`, växlingar to `transfers.beancount`, kommunbidrag to
 `kommunbidrag.beancount`, and the record of each source file to
 `sources.beancount`. New entries are appended, rendered by the one printer
-(`ctc.writer`). Every file is written atomically; `Changes.rollback` puts back
-what was there before, so a run that fails its check leaves nothing behind.
+(`ctc.writer`). Every file is replaced atomically and durably (`ctc.files`), in
+two phases: `Changes.stage` writes every new content beside its file, then
+`Changes.apply` renames them all into place; `Changes.rollback` puts back what
+was there before, so a run that fails its check leaves nothing behind.
 
 Undo works on the text: every entry is printed as a first line at column 0
 followed by indented lines, so an entry is removed exactly by dropping the
@@ -15,20 +17,18 @@ block that carries its file's `source_sha256`.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from beancount.core import data
 
+from ctc.files import Pending, atomic_write, commit_all, discard_all, stage_bytes, stage_copy
 from ctc.model import SOURCE_FILE_TYPE
 from ctc.positions import EVENT_ORDER
 from ctc.provenance import SOURCE_SHA256
 from ctc.transfers import ALLOCATION_TAG, TAG
-from ctc.writer import atomic_write, render_entries
-
-"""The custom directive that records an imported file: name, SHA-256, archive."""
+from ctc.writer import render_entries
 
 HEADERS = {
     "positions.beancount": "; Tjänster (roller, inga personer) och deras förändringar.\n",
@@ -101,15 +101,37 @@ class Changes:
         """Every file the change writes or removes."""
         return [*self.texts, *self.copies, *self.removals]
 
+    def stage(self) -> list[Pending]:
+        """Write every planned file's new content beside it, durably; nothing is in place yet.
+
+        If any write fails, the ones already written are dropped and nothing has changed.
+        """
+        pending: list[Pending] = []
+        try:
+            for path, (_, text) in self.texts.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                pending.append(stage_bytes(path, text.encode("utf-8")))
+            for target, source in self.copies.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                pending.append(stage_copy(target, source))
+        except BaseException:
+            discard_all(pending)
+            for path in self.paths():
+                self._prune(path.parent)
+            raise
+        return pending
+
     def apply(self) -> None:
-        """Write every planned file atomically and copy the archives."""
-        for path, (_, text) in self.texts.items():
-            atomic_write(path, text)
-        for target, source in self.copies.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            shutil.copyfile(source, temporary)
-            temporary.replace(target)
+        """Write every planned file and copy the archives: every new content first, then the renames.
+
+        If a rename fails, the files already renamed are put back (`rollback`).
+        """
+        pending = self.stage()
+        try:
+            commit_all(pending)
+        except BaseException:
+            self.rollback()
+            raise
 
     def rollback(self) -> None:
         """Put back every file as it was before `apply`."""

@@ -1,10 +1,10 @@
-"""Kommunbidrag: committee × year (× programme) amounts -> allocation entries.
+"""Kommunbidrag's booking: committee × year (× programme) amounts -> allocation entries.
 
-Each row is one committee's kommunbidrag for a programme and year, with the
-budget decision behind it and, for a frame given mid-year, its date. The
-entry is `ctc.allocations.allocation_transaction`'s. A committee and year that
-the ledger already allocates from another source is refused rather than
-doubled: undo the earlier import first.
+Each row of the sheet (`ctc.importers.kinds.kommunbidrag`) must name a
+registered committee and, if any, a registered decision; it becomes one
+allocation, the entry `ctc.allocations.allocation_transaction` builds. A
+committee and year that the ledger already allocates from another source is
+refused rather than doubled: undo the earlier import first.
 """
 
 from __future__ import annotations
@@ -16,36 +16,16 @@ from beancount.core import data
 
 from ctc.accounts import allocation_counter_account, parse_account
 from ctc.allocations import allocation_transaction
-from ctc.importers.base import WorkbookImporter
-from ctc.importers.context import LedgerContext
-from ctc.importers.extraction import Extraction, Item, Rejection, Totals
-from ctc.importers.identity import Occurrences, SourceFile, fingerprint
-from ctc.importers.layout import Column, Kind, Located
-from ctc.importers.rows import Row, RowError, data_rows, rejection
+from ctc.importers.booking.context import LedgerContext
+from ctc.importers.booking.extraction import Extraction, Item, Totals
+from ctc.importers.booking.importer import WorkbookImporter
+from ctc.importers.kinds.kommunbidrag import KOMMUNBIDRAG, amount_of, date_of, year_of
+from ctc.importers.kinds.rows import Row, RowError, data_rows, rejection
+from ctc.importers.reading.identity import Occurrences, SourceFile, fingerprint
+from ctc.importers.reading.layout import Located
+from ctc.importers.reading.rejection import Rejection
 from ctc.provenance import ROW_ID
 from ctc.transfers import ALLOCATION_TAG
-
-KOMMUNBIDRAG = Kind(
-    name="kommunbidrag",
-    label="Kommunbidragsbladet",
-    columns=(
-        Column("year", ("År", "Budgetår", "Year")),
-        Column("committee", ("Nämnd", "Committee")),
-        Column("programme", ("Program", "Programme")),
-        Column("amount", ("Kommunbidrag", "Belopp", "Amount")),
-        Column("decision", ("Beslut", "Beslut-id", "Decision")),
-        Column("date", ("Datum", "Date")),
-        Column("municipality", ("Kommun", "Municipality")),
-    ),
-    required=(("year",), ("committee",), ("amount",)),
-)
-
-
-def _year(row: Row) -> int:
-    text = row.code("year", required=True, what="året") or ""
-    if not (text.isdigit() and len(text) == 4):
-        raise RowError("year", f"året {text!r} ska vara fyra siffror")
-    return int(text)
 
 
 def allocated(entries: data.Entries) -> dict[tuple[str, str, str, int], str | None]:
@@ -124,20 +104,16 @@ class KommunbidragImporter(WorkbookImporter):
     ) -> tuple[Item, tuple[str, str, str, int]]:
         municipality = row.text("municipality") or self.mapping.municipality
         programme = row.text("programme") or self.mapping.programme
-        year = _year(row)
+        year = year_of(row)
         given = row.text("committee", required=True, what="nämnden") or ""
         committee = context.committee(municipality, given)
         if committee is None:
             raise RowError("committee", f"nämnden {given!r} finns inte i huvudbokens register")
-        amount = row.amount("amount", required=True)
-        if amount is None or amount < 0:
-            raise RowError("amount", f"kommunbidraget ska vara positivt, inte {amount}")
+        amount = amount_of(row)
         decision = row.code("decision") or None
         if decision is not None and decision not in context.decisions:
             raise RowError("decision", f"beslutet {decision} finns inte i beslutsregistret")
-        day = row.date("date")
-        if day is not None and day.year != year:
-            raise RowError("date", f"datumet {day} ligger inte i året {year}")
+        day = date_of(row, year)
         row_id = occurrences.row_id(
             fingerprint(
                 (

@@ -10,6 +10,10 @@ Sheets are streamed row by row, so it can also write very large test files.
 
 Cells may be `None` (left empty), `str`, `bool`, `int`, `Decimal`, `float`
 or `datetime.date` (stored as an Excel serial date with a date format).
+
+It writes test and example input, so it lives with the scripts, not in the
+package: `build_example.py` and the tests (which put `scripts/` on the path)
+import it as `synthetic_xlsx`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
+
+from ctc.importers.reading.columns import column_letter
 
 
 def escape(text: str) -> str:
@@ -81,24 +87,6 @@ SHEET_HEAD = (
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
 )
 SHEET_TAIL = "</sheetData></worksheet>"
-
-
-def column_letter(index: int) -> str:
-    """The column name of a 0-based index: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """The 0-based index of a column name: A -> 0, AA -> 26 (the inverse of `column_letter`)."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number - 1
 
 
 def _cell(ref: str, value: Cell) -> str:

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 from python_calamine import CalamineWorkbook
 
 from ctc.errors import UserError
-from ctc.importers.fastread import TextSheet
-from ctc.importers.workbook import CellValue, sheet_rows
-from ctc.importers.xlsx import column_letter
+from ctc.importers.reading.columns import column_letter
+from ctc.importers.reading.fastread import TextSheet
+from ctc.importers.reading.workbook import CellValue, sheet_rows
 
 if TYPE_CHECKING:
     import polars as pl
@@ -178,7 +178,7 @@ def locate(
 def locate_text(
     path: Path, sheets: list[TextSheet], kinds: tuple[Kind, ...], key_kinds: dict[str, Kind]
 ) -> Located:
-    """`locate` for a workbook read whole as text (`ctc.importers.fastread`)."""
+    """`locate` for a workbook read whole as text (`ctc.importers.reading.fastread`)."""
     heads = [
         _SheetHead(s.name, s.first_row, s.first_column, s.head(HEADER_ROWS), iter(()), s)
         for s in sheets

@@ -1,4 +1,4 @@
-"""From programme rows to ledger entries: the one place that decides the granularity.
+"""Booking the finance-system export: programme rows -> entries, the one place for granularity.
 
 Today every source row becomes one transaction: the committee's cost account
 (from the responsibility code) and kind of cost (from the account range)
@@ -8,22 +8,29 @@ measurement calls for one entry per voucher or a monthly summary, only this
 module changes; every other step works on `Item`s and row identities.
 
 A programme row whose responsibility code or account the mapping does not
-know is rejected, never guessed.
+know is rejected, never guessed. `CostImporter` is the export's importer:
+it reads the rows (`ctc.importers.kinds.utfall`) and books them here.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import partial
+from pathlib import Path
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
 from ctc.accounts import cost_account, cost_counter_account
-from ctc.importers.extraction import LazyItem, Rejection, Totals
-from ctc.importers.identity import SourceFile
-from ctc.importers.layout import Header
-from ctc.importers.utfall import CostRow
+from ctc.errors import UserError
+from ctc.importers.booking.extraction import Extraction, LazyItem, Totals
+from ctc.importers.booking.importer import WorkbookImporter
+from ctc.importers.kinds.utfall import UTFALL, CostRow, parse_export
+from ctc.importers.reading.identity import SourceFile
+from ctc.importers.reading.layout import Header, Located
+from ctc.importers.reading.rejection import Rejection
 from ctc.mapping import Mapping
 
 KIND_TEXT = {
@@ -145,3 +152,49 @@ def cost_entry(
     return data.Transaction(
         meta, row.date, "*", None, lookup.narration(row, kind), frozenset(), frozenset(), postings
     )
+
+
+class CostImporter(WorkbookImporter):
+    """Booked rows of a finance system (Raindance, Unit4/Agresso, Visma) -> cost entries."""
+
+    kind = UTFALL
+
+    def archive_account(self) -> str:
+        """Exports are archived under the settlement account every booked cost is credited to."""
+        return cost_counter_account(self.mapping.municipality)
+
+    def read(self, path: Path, existing: data.Entries, located: Located) -> Extraction:
+        """Parse the export, then book its programme rows through the mapping."""
+        self._check_marks(path, located)
+        parsed = parse_export(located, self.mapping)
+        source = self.source(path, located)
+        items, totals, unmapped = cost_items(parsed.programme, self.mapping, source, located.header)
+        rejected = sorted((*parsed.rejected, *unmapped), key=lambda r: (r.row or 0, r.column or ""))
+        return Extraction(
+            kind=self.kind.name,
+            source=source,
+            account=self.archive_account(),
+            date=parsed.last_date or datetime.date(1970, 1, 1),
+            items=tuple(items),
+            rows=parsed.rows,
+            programme_rows=len(parsed.programme),
+            programme_total=sum((row.amount for row in parsed.programme), Decimal(0)),
+            by_year_committee=totals.figures(),
+            not_programme=parsed.not_programme,
+            rejected=tuple(rejected),
+            notes=parsed.notes,
+        )
+
+    def _check_marks(self, path: Path, located: Located) -> None:
+        """Refuse an export without a column the mapping marks the programme's rows in."""
+        fields = located.header.fields
+        mapping = self.mapping
+        if ("project" in fields and mapping.projects) or (
+            "activity" in fields and mapping.activities
+        ):
+            return
+        marks = ", ".join(sorted(mapping.projects | mapping.activities))
+        raise UserError(
+            f"{path.name}: blad {located.sheet}, rad {located.header.row}: exporten har ingen "
+            f"kolumn som mappningen märker programmets rader med (Projekt eller Aktivitet: {marks})."
+        )

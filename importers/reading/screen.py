@@ -6,12 +6,12 @@ project or activity that is not the programme's. For those the importer only
 needs three things: how many there are, what they add to the running total
 (sum rows are checked against it), and the latest date. polars answers all
 three in a few vectorised passes, exactly: an amount becomes whole öre by
-the same rule as `ctc.importers.cells` (a number within a ten-thousandth of
+the same rule as `ctc.importers.reading.cells` (a number within a ten-thousandth of
 an öre of whole öre, below 100 000 000 000 kr) and is summed as an integer.
 
 Every other row (the programme's, and anything unusual: a text amount, a
 period, a title, a sum row, a repeated header, a broken cell) goes to the
-row sorter in `ctc.importers.utfall` one at a time, as the cell values the
+row sorter in `ctc.importers.kinds.utfall` one at a time, as the cell values the
 row-by-row reader would have given, so the same rules decide it.
 """
 
@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ctc.importers.cells import ORE_NOISE
+from ctc.importers.reading.cells import ORE_NOISE
 from ctc.mapping import Mapping
 
 PLAIN_AMOUNT = r"^-?\d{1,11}(\.\d+)?$"

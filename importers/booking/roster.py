@@ -1,9 +1,8 @@
-"""The positions roster: HR's list of positions and their changes -> position entries.
+"""The positions roster's booking: each position's rows -> position entries.
 
-Each row states a position's situation from a date: committee, role, area,
-responsibility code, FTE, monthly salary, and the decision behind the change.
-Rows are read per position in date order and compared with the state before
-(the previous row of the file, else the ledger's own history):
+The roster's rows come per position in date order (`ctc.importers.kinds.roster`);
+each is compared with the state before it (the previous row of the file, else
+the ledger's own history):
 
 - a position the ledger does not know yet is opened (`position`);
 - a row with another committee is a move (`position-move`), which must cite a
@@ -12,13 +11,12 @@ Rows are read per position in date order and compared with the state before
 - a row whose "to" date is not followed by a next row ends the position
   (`position-end`).
 
-A position is a role, never a person: the roster's names, if any, are not read.
+A row that states nothing new adds no entry; it is counted as already held.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,33 +26,15 @@ from beancount.core.amount import Amount
 from beancount.parser.grammar import ValueType
 
 from ctc.accounts import cost_counter_account
-from ctc.importers.base import WorkbookImporter
-from ctc.importers.context import LedgerContext
-from ctc.importers.extraction import Extraction, Item, Rejection
-from ctc.importers.identity import Occurrences, SourceFile, fingerprint
-from ctc.importers.layout import Column, Kind, Located
-from ctc.importers.rows import Row, RowError, data_rows, rejection
+from ctc.importers.booking.context import LedgerContext
+from ctc.importers.booking.extraction import Extraction, Item
+from ctc.importers.booking.importer import WorkbookImporter
+from ctc.importers.kinds.roster import TJANSTER, Dated, roster_rows
+from ctc.importers.kinds.rows import Row, RowError, rejection
+from ctc.importers.reading.identity import Occurrences, SourceFile, fingerprint
+from ctc.importers.reading.layout import Located
+from ctc.importers.reading.rejection import Rejection
 from ctc.positions import CHANGE, END, MOVE, POSITION
-
-TJANSTER = Kind(
-    name="tjanster",
-    label="Tjänsteförteckningen",
-    columns=(
-        Column("position", ("Tjänst", "Tjänst-id", "Tjänstens id", "Position", "Position id")),
-        Column("role", ("Roll", "Befattning", "Role")),
-        Column("committee", ("Nämnd", "Committee")),
-        Column("area", ("Område", "Area")),
-        Column("unit", ("Ansvar", "Resp", "Kostnadsställe", "Unit")),
-        Column("fte", ("Tjänstgöringsgrad", "Sysselsättningsgrad", "Omfattning", "FTE")),
-        Column("salary", ("Månadslön", "Lön", "Monthly salary", "Salary")),
-        Column("start", ("Från", "Fr.o.m.", "From", "Giltig från", "Startdatum")),
-        Column("end", ("Till", "T.o.m.", "To", "Giltig till", "Slutdatum")),
-        Column("decision", ("Beslut", "Beslut-id", "Decision")),
-        Column("note", ("Anteckning", "Kommentar", "Note")),
-        Column("municipality", ("Kommun", "Municipality")),
-    ),
-    required=(("position",), ("committee",), ("start",)),
-)
 
 STATE_FIELDS = ("committee", "role", "area", "unit", "fte", "monthly_salary")
 
@@ -102,30 +82,12 @@ class RosterImporter(WorkbookImporter):
         """Read every row, then turn each position's rows into entries in date order."""
         context = LedgerContext.of(existing)
         source = self.source(path, located)
-        rejected: list[Rejection] = []
-        by_position: dict[str, list[tuple[Row, datetime.date, datetime.date | None]]] = defaultdict(
-            list
-        )
-        count = 0
-        for row in data_rows(located):
-            count += 1
-            try:
-                ident = row.code("position", required=True, what="tjänstens id") or ""
-                start = row.date("start", required=True, what="från-datumet")
-                end = row.date("end")
-                if start is None:
-                    raise RowError("start", "från-datumet saknas")
-                if end is not None and end < start:
-                    raise RowError("end", f"till-datumet {end} ligger före från-datumet {start}")
-            except RowError as problem:
-                rejected.append(rejection(located, row, problem))
-                continue
-            by_position[ident].append((row, start, end))
+        found = roster_rows(located)
+        rejected = found.rejected
         items: list[Item] = []
         occurrences = Occurrences()
         unchanged = 0
-        for ident, rows in by_position.items():
-            rows.sort(key=lambda r: (r[1], r[0].number))
+        for ident, rows in found.by_position.items():
             position_items, same = self._position_items(
                 ident, rows, context, source, located, occurrences, rejected
             )
@@ -139,8 +101,8 @@ class RosterImporter(WorkbookImporter):
             account=self.archive_account(),
             date=last,
             items=tuple(items),
-            rows=count,
-            programme_rows=count,
+            rows=found.rows,
+            programme_rows=found.rows,
             programme_total=Decimal(0),
             by_year_committee={},
             not_programme=0,
@@ -151,7 +113,7 @@ class RosterImporter(WorkbookImporter):
     def _position_items(
         self,
         ident: str,
-        rows: list[tuple[Row, datetime.date, datetime.date | None]],
+        rows: list[Dated],
         context: LedgerContext,
         source: SourceFile,
         located: Located,
@@ -161,11 +123,12 @@ class RosterImporter(WorkbookImporter):
         """A position's entries in date order, and how many rows stated nothing new."""
         items: list[Item] = []
         unchanged = 0
-        spell = context.spell(ident, rows[0][1])
+        spell = context.spell(ident, rows[0].start)
         before: dict[str, Any] | None = (
             {key: getattr(spell, key) for key in STATE_FIELDS} if spell else None
         )
-        for index, (row, start, end) in enumerate(rows):
+        for index, dated in enumerate(rows):
+            row, start, end = dated.row, dated.start, dated.end
             try:
                 municipality = row.text("municipality") or self.mapping.municipality
                 state = _state(row, context, municipality)
@@ -198,7 +161,7 @@ class RosterImporter(WorkbookImporter):
             else:
                 unchanged += 1
             before = {k: state[k] if state[k] is not None else (before or {}).get(k) for k in state}
-            following = rows[index + 1][1] if index + 1 < len(rows) else None
+            following = rows[index + 1].start if index + 1 < len(rows) else None
             if end is not None and following != end + datetime.timedelta(days=1):
                 end_id = f"{row_id}-end"
                 end_meta = source.meta(row.number, end_id)

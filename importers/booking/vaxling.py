@@ -1,16 +1,16 @@
-"""The transfer decision (växling): a decision's sheet -> its two växling entries.
+"""The transfer decision's booking (växling): its key cells and lines -> its two växling entries.
 
-The sheet names the decision and its effective date in key cells above the
-lines ("Beslut", "Ikraftträdande", optionally "Rubrik", "Nämndbeslut",
-"Kommun", "Program"). Each line moves annual amounts from one committee to
-another: a position's salary and PO, other costs, or both. Where a line names
-a position and leaves salary or PO blank, they come from the ledger: the
-position's monthly salary on the effective date × FTE × 12, and the salary ×
-the year's PO rate, each rounded to whole kronor.
+The decision and every further decision it names must be in the ledger's
+decision register, and each line's committees in its committee register
+(the sheet itself is read by `ctc.importers.kinds.vaxling`). Where a line
+names a position and leaves salary or PO blank, they come from the ledger:
+the position's monthly salary on the effective date × FTE × 12, and the
+salary × the year's PO rate, each rounded to whole kronor. A decision the
+ledger already holds in another version is refused: undo that import first.
 
 The entries themselves, and the rounding rule for the applicable months
 (full-year amount × months / 12 per line, the residue to the largest line),
-are `ctc.transfers`'; this module only reads the decision.
+are `ctc.transfers`'; this module only turns the decision into them.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from typing import Any
 from beancount.core import data
 
 from ctc.accounts import allocation_counter_account
-from ctc.importers.base import WorkbookImporter
-from ctc.importers.cells import CellError, is_blank, parse_code, parse_date, parse_text
-from ctc.importers.context import LedgerContext
-from ctc.importers.extraction import Extraction, Item, Rejection
-from ctc.importers.identity import SourceFile, fingerprint
-from ctc.importers.layout import Column, Kind, Located, normalise
-from ctc.importers.rows import Row, RowError, data_rows, rejection
+from ctc.importers.booking.context import LedgerContext
+from ctc.importers.booking.extraction import Extraction, Item
+from ctc.importers.booking.importer import WorkbookImporter
+from ctc.importers.kinds.rows import Row, RowError, data_rows, rejection
+from ctc.importers.kinds.vaxling import VAXLING, decision_head, kronor
+from ctc.importers.reading.identity import SourceFile, fingerprint
+from ctc.importers.reading.layout import Located
+from ctc.importers.reading.rejection import Rejection
 from ctc.numbers import round_half_away
 from ctc.transfers import (
     APPLICABLE,
@@ -40,48 +41,6 @@ from ctc.transfers import (
     is_transfer,
     transfer_transactions,
 )
-
-VAXLING = Kind(
-    name="vaxling",
-    label="Växlingsbeslutet",
-    columns=(
-        Column("position", ("Tjänst", "Tjänst-id", "Position")),
-        Column("giver", ("Från nämnd", "Lämnande nämnd", "Lämnar", "From committee")),
-        Column("receiver", ("Till nämnd", "Mottagande nämnd", "Tar emot", "To committee")),
-        Column("salary", ("Lön", "Personalkostnad", "Salary")),
-        Column("po", ("PO", "Personalomkostnader")),
-        Column("other", ("Övrigt", "Övriga kostnader", "Other")),
-        Column("text", ("Text", "Beskrivning", "Avser", "Description")),
-    ),
-    required=(("giver",), ("receiver",)),
-)
-
-KEYS: dict[str, tuple[str, ...]] = {
-    "decision": ("Beslut", "Beslut-id", "Beslutets id", "Decision"),
-    "effective": ("Ikraftträdande", "Gäller från", "Effective", "Effective date"),
-    "title": ("Rubrik", "Title"),
-    "links": ("Nämndbeslut", "Övriga beslut", "Länkar", "Links"),
-    "municipality": ("Kommun", "Municipality"),
-    "programme": ("Program", "Programme"),
-}
-"""Key cells above the lines: the key word, and its value in the next cell to the right."""
-
-KEY_WORDS = {normalise(word) for word in KEYS["effective"]}
-"""Key words that tell a transfer decision from every other kind of sheet."""
-
-
-def key_values(preamble: tuple[list[Any], ...]) -> dict[str, tuple[Any, int]]:
-    """Key -> (value, row number) read from the rows above the lines."""
-    words = {normalise(w): key for key, ws in KEYS.items() for w in ws}
-    found: dict[str, tuple[Any, int]] = {}
-    for number, row in enumerate(preamble, start=1):
-        for index, cell in enumerate(row):
-            key = words.get(normalise(cell))
-            if key is None or key in found:
-                continue
-            value = next((c for c in row[index + 1 :] if not is_blank(c)), "")
-            found[key] = (value, number)
-    return found
 
 
 class TransferImporter(WorkbookImporter):
@@ -97,87 +56,42 @@ class TransferImporter(WorkbookImporter):
         """Read the key cells and the lines; build the plan and its two entries."""
         context = LedgerContext.of(existing)
         source = self.source(path, located)
-        sheet = located.sheet
-        keys = key_values(located.preamble)
-        rejected: list[Rejection] = []
-        head: dict[str, Any] = {}
-        unreadable: set[str] = set()
-        for key, reader in (
-            ("decision", parse_code),
-            ("effective", parse_date),
-            ("title", parse_text),
-            ("links", parse_text),
-            ("municipality", parse_text),
-            ("programme", parse_text),
-        ):
-            value, number = keys.get(key, ("", None))
-            if is_blank(value):
-                head[key] = None
-                continue
-            try:
-                head[key] = reader(value)
-            except CellError as error:
-                unreadable.add(key)
-                rejected.append(Rejection(sheet, number, None, f"{KEYS[key][0]}: {error}"))
-        decision_row = keys.get("decision", ("", located.header.row))[1] or located.header.row
-        for key in ("decision", "effective"):
-            if head.get(key) is None and key not in unreadable:
-                rejected.append(
-                    Rejection(
-                        sheet,
-                        None,
-                        None,
-                        f"cellen {KEYS[key][0]} med ett värde i cellen till höger saknas ovanför raderna",
-                    )
-                )
-        municipality = head.get("municipality") or self.mapping.municipality
-        programme = head.get("programme") or self.mapping.programme
-        decision = head.get("decision")
-        links = [
-            link for link in (head.get("links") or "").replace(";", ",").split(",") if link.strip()
+        head, rejected = decision_head(located)
+        municipality = head.municipality or self.mapping.municipality
+        rejected += [
+            Rejection(
+                located.sheet, head.row, None, f"beslutet {ident} finns inte i beslutsregistret"
+            )
+            for ident in (head.decision, *head.links)
+            if ident and ident not in context.decisions
         ]
-        links = [link.strip() for link in links]
-        for ident in [decision, *links]:
-            if ident and ident not in context.decisions:
-                rejected.append(
-                    Rejection(
-                        sheet, decision_row, None, f"beslutet {ident} finns inte i beslutsregistret"
-                    )
-                )
-        lines: list[tuple[int, TransferItem]] = []
-        count = 0
-        effective = head.get("effective")
-        for row in data_rows(located):
-            count += 1
-            try:
-                for item in self._items(row, context, municipality, effective):
-                    lines.append((row.number, item))
-            except RowError as problem:
-                rejected.append(rejection(located, row, problem))
+        lines, count = self._lines(located, context, municipality, head.effective, rejected)
         if not lines and not rejected:
-            rejected.append(Rejection(sheet, located.header.row, None, "beslutet har inga rader"))
+            rejected.append(
+                Rejection(located.sheet, located.header.row, None, "beslutet har inga rader")
+            )
         items: tuple[Item, ...] = ()
         totals: dict[str, Decimal] = {}
         gross = sum((item.full_year for _, item in lines), Decimal(0))
-        if not rejected and decision and effective:
+        if not rejected and head.decision and head.effective:
             plan = TransferPlan(
-                decision,
-                (decision, *links),
+                head.decision,
+                (head.decision, *head.links),
                 municipality,
-                programme,
-                effective,
-                head.get("title") or f"enligt beslut {decision}",
+                head.programme or self.mapping.programme,
+                head.effective,
+                head.title or f"enligt beslut {head.decision}",
                 tuple(item for _, item in lines),
             )
-            items, totals = self._entries(plan, [n for n, _ in lines], source, decision_row, gross)
+            items, totals = self._entries(plan, [n for n, _ in lines], source, head.row, gross)
             conflict = _conflict(existing, plan, {i.row_id for i in items})
             if conflict:
-                rejected.append(Rejection(sheet, decision_row, None, conflict))
+                rejected.append(Rejection(located.sheet, head.row, None, conflict))
         return Extraction(
             kind=self.kind.name,
             source=source,
             account=self.archive_account(),
-            date=effective or datetime.date(1970, 1, 1),
+            date=head.effective or datetime.date(1970, 1, 1),
             items=items if not rejected else (),
             rows=count,
             programme_rows=count,
@@ -186,6 +100,31 @@ class TransferImporter(WorkbookImporter):
             not_programme=0,
             rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
         )
+
+    def _lines(
+        self,
+        located: Located,
+        context: LedgerContext,
+        municipality: str,
+        effective: datetime.date | None,
+        rejected: list[Rejection],
+    ) -> tuple[list[tuple[int, TransferItem]], int]:
+        """Every line's transfer items with its row number, and how many lines there are.
+
+        A line that cannot be used is added to `rejected`.
+        """
+        lines: list[tuple[int, TransferItem]] = []
+        count = 0
+        for row in data_rows(located):
+            count += 1
+            try:
+                lines += [
+                    (row.number, item)
+                    for item in self._items(row, context, municipality, effective)
+                ]
+            except RowError as problem:
+                rejected.append(rejection(located, row, problem))
+        return lines, count
 
     def _items(
         self,
@@ -200,9 +139,9 @@ class TransferImporter(WorkbookImporter):
         if giver == receiver:
             raise RowError("receiver", f"raden flyttar från {giver} till samma nämnd")
         position = row.code("position") or None
-        salary = _kronor(row, "salary")
-        po = _kronor(row, "po")
-        other = _kronor(row, "other")
+        salary = kronor(row, "salary")
+        po = kronor(row, "po")
+        other = kronor(row, "other")
         if position is not None and (salary is None or po is None):
             salary, po = self._position_cost(row, position, context, effective, salary, po)
         amounts = [("salary", salary), ("po", po), ("other", other)]
@@ -302,13 +241,6 @@ class TransferImporter(WorkbookImporter):
 
 def _own_meta(meta: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if k not in ("filename", "lineno")}
-
-
-def _kronor(row: Row, field: str) -> Decimal | None:
-    amount = row.amount(field)
-    if amount is not None and amount != amount.to_integral_value():
-        raise RowError(field, f"helårsbeloppet {amount} ska vara i hela kronor")
-    return amount.quantize(Decimal(1)) if amount is not None else None
 
 
 def _conflict(existing: data.Entries, plan: TransferPlan, row_ids: set[str]) -> str | None:

@@ -8,7 +8,7 @@ date or period and its amount parsed, whether it is the programme's or not.
 Sum rows ("Summa", "Totalt", "Total") are checked against the rows they sum:
 those since the previous sum row, or all rows above.
 
-Turning programme rows into entries is `ctc.importers.booking`'s job.
+Turning programme rows into entries is `ctc.importers.booking.utfall`'s job.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ctc import progress
-from ctc.importers.cells import (
+from ctc.importers.reading.cells import (
     CellError,
     is_blank,
     parse_amount,
@@ -28,9 +28,9 @@ from ctc.importers.cells import (
     parse_text,
     period_end,
 )
-from ctc.importers.extraction import Rejection
-from ctc.importers.identity import Occurrences, fingerprint
-from ctc.importers.layout import Column, Kind, Located, normalise
+from ctc.importers.reading.identity import Occurrences, fingerprint
+from ctc.importers.reading.layout import Column, Kind, Located, normalise
+from ctc.importers.reading.rejection import Rejection
 from ctc.mapping import Mapping
 from ctc.numbers import format_number
 
@@ -158,7 +158,7 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
             number += 1
             sorter.sort(number, cells)
         return sorter.result()
-    from ctc.importers.screen import screen
+    from ctc.importers.reading.screen import screen
 
     screened = screen(located.frame, located.header.fields, mapping, sorter.width)
     first = located.header.row + 1

@@ -5,7 +5,7 @@ up to Excel's 1 048 575 rows, of which the programme is a few per cent.
 Streaming every row into Python objects costs about twice the time of the
 raw read. So a big workbook is read once with fastexcel (calamine in Rust,
 into Arrow) with every cell as text, and the export's rows are screened
-column-wise with polars (`ctc.importers.screen`); only the rows that need a
+column-wise with polars (`ctc.importers.reading.screen`); only the rows that need a
 closer look become Python values.
 
 Text is what keeps this exact: fastexcel writes a float cell as its shortest
@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 from ctc import progress
 from ctc.errors import UserError
-from ctc.importers.xlsx import column_index
+from ctc.importers.reading.columns import column_index
+from ctc.importers.reading.workbook import sniff
 
 if TYPE_CHECKING:
     import polars as pl
@@ -63,6 +64,23 @@ class TextSheet:
 def wants_fast_read(path: Path, container: str) -> bool:
     """Whether a workbook is big enough that the column-wise read pays."""
     return container == "zip" and path.stat().st_size >= FAST_READ_BYTES
+
+
+def prepare_reading(path: Path) -> None:
+    """Import the column-wise reader now if `path` will need it, so a thread can just read.
+
+    `ctc import` reads the first file in a thread while the ledger loads; the
+    imports are Python work that would hold the GIL there.
+    """
+    try:
+        big = path.is_file() and wants_fast_read(path, sniff(path))
+    except UserError:
+        return  # opening the file reports it
+    if big:
+        import fastexcel  # noqa: F401
+        import polars  # noqa: F401
+
+        import ctc.importers.reading.screen  # noqa: F401
 
 
 def sheet_parts(path: Path) -> dict[str, str]:

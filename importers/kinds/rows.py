@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ctc.importers.cells import (
+from ctc.importers.reading.cells import (
     CellError,
     is_blank,
     parse_amount,
@@ -22,8 +22,8 @@ from ctc.importers.cells import (
     parse_fte,
     parse_text,
 )
-from ctc.importers.extraction import Rejection
-from ctc.importers.layout import Located
+from ctc.importers.reading.layout import Located
+from ctc.importers.reading.rejection import Rejection
 
 
 class RowError(ValueError):

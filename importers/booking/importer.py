@@ -8,6 +8,10 @@ entries whose exact row identity the ledger already holds. `ctc import` calls
 the richer `read`, which returns the whole `Extraction` (entries with their
 identities and the file's control figures), on a workbook it has already
 located, so that a file is parsed once.
+
+Each kind's importer sits beside its booking in this layer
+(`ctc.importers.booking.utfall`, `roster`, `vaxling`, `kommunbidrag`);
+`ctc.importers.registry` lists them.
 """
 
 from __future__ import annotations
@@ -21,11 +25,10 @@ import beangulp
 from beancount.core import data
 
 from ctc.errors import UserError
-from ctc.importers.extraction import Extraction
-from ctc.importers.fastread import read_text_sheets, wants_fast_read
-from ctc.importers.identity import SourceFile, file_sha256
-from ctc.importers.layout import Kind, Located, locate, locate_text
-from ctc.importers.workbook import check_workbook, open_workbook, sniff
+from ctc.importers.booking.extraction import Extraction
+from ctc.importers.kinds.recognise import locate_file
+from ctc.importers.reading.identity import SourceFile, file_sha256
+from ctc.importers.reading.layout import Kind, Located
 from ctc.mapping import Mapping
 from ctc.provenance import ROW_ID
 
@@ -36,38 +39,6 @@ DUPLICATE = "__duplicate__"
 def known_row_ids(entries: list[data.Directive]) -> set[str]:
     """Every row identity recorded in a ledger's entries."""
     return {str(entry.meta[ROW_ID]) for entry in entries if entry.meta and ROW_ID in entry.meta}
-
-
-def prepare_reading(path: Path) -> None:
-    """Import the column-wise reader now if `path` will need it (so a thread can just read)."""
-    try:
-        big = path.is_file() and wants_fast_read(path, sniff(path))
-    except UserError:
-        return  # locate_file reports it
-    if big:
-        import fastexcel  # noqa: F401
-        import polars  # noqa: F401
-
-        import ctc.importers.screen  # noqa: F401
-
-
-def locate_file(path: Path) -> Located:
-    """Open a workbook safely and find its data among every kind `ctc import` knows.
-
-    A big finance-system export is read whole as text and screened column-wise
-    (`ctc.importers.fastread`); everything else, and any workbook whose cell
-    positions the text reading cannot vouch for, is read row by row.
-    """
-    from ctc.importers.registry import KEY_KINDS, KINDS
-    from ctc.importers.utfall import UTFALL
-
-    if wants_fast_read(path, check_workbook(path)):
-        sheets = read_text_sheets(path)
-        if sheets:
-            located = locate_text(path, sheets, KINDS, KEY_KINDS)
-            if located.kind is UTFALL:
-                return located
-    return locate(path, open_workbook(path), KINDS, KEY_KINDS)
 
 
 class WorkbookImporter(beangulp.Importer):

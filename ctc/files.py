@@ -1,0 +1,151 @@
+"""Replacing a file atomically and durably: the one way every file is written.
+
+A reader (Fava, `ctc check`, another command) must never see half a file, and
+a crash or power cut must leave either the old content or the new, never an
+empty or torn file. So a file is never written in place: its new content goes
+to a temporary file in the same folder, which is flushed and `fsync`ed, then
+renamed over the old file with `os.replace` (atomic within one file system),
+and finally the folder is `fsync`ed so the rename itself survives a crash. On
+any failure the temporary file is removed and the old file is untouched.
+
+The two steps are apart as `stage` (the new content written beside the old,
+durable, not yet in place) and `Pending.commit` (the rename), so a change of
+several files can write every new content first and rename them all at the
+end (`ctc.importers.writing.ledger_files.Changes`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+Writer = Callable[[BinaryIO], object]
+"""Writes a file's new content to an open binary handle."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A file's new content, durable in a temporary file beside it, not yet in its place."""
+
+    target: Path
+    temporary: Path
+
+    def commit(self) -> None:
+        """Put the new content in place (rename), and make the rename durable."""
+        try:
+            self.temporary.replace(self.target)
+        except BaseException:
+            self.discard()
+            raise
+        sync_folder(self.target.parent)
+
+    def discard(self) -> None:
+        """Drop the new content; the target stays as it was."""
+        self.temporary.unlink(missing_ok=True)
+
+
+def stage(path: Path, write: Writer, mode: int | None = None) -> Pending:
+    """Write `path`'s new content to a temporary file in its folder and `fsync` it.
+
+    The folder must exist. `mode` is the new file's permission bits; by
+    default a rewritten file keeps its own and a new file gets the usual
+    (0o666 less the umask).
+    """
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), file_mode(path) if mode is None else mode)
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return Pending(path, temporary)
+
+
+def stage_bytes(path: Path, content: bytes) -> Pending:
+    """`stage` for content held in memory."""
+    return stage(path, lambda handle: handle.write(content))
+
+
+def stage_copy(path: Path, source: Path) -> Pending:
+    """`stage` for a copy of another file's bytes (an archived source file)."""
+
+    def copy(handle: BinaryIO) -> None:
+        with source.open("rb") as original:
+            shutil.copyfileobj(original, handle)
+
+    return stage(path, copy)
+
+
+def replace_file(path: Path, write: Writer, mode: int | None = None) -> None:
+    """Replace `path` atomically and durably with what `write` writes; see the module docstring."""
+    stage(path, write, mode).commit()
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    """Replace `path` with `content`; the folder must exist."""
+    stage_bytes(path, content).commit()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` (UTF-8, line ends as given), creating its folder if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def commit_all(pending: Iterable[Pending]) -> None:
+    """Rename every staged file into place, in order; on a failure drop the ones not yet renamed.
+
+    What was renamed before the failure stays renamed: the caller, who knows
+    the old contents, puts them back.
+    """
+    waiting = list(pending)
+    try:
+        while waiting:
+            waiting[0].commit()
+            waiting.pop(0)
+    finally:
+        discard_all(waiting)
+
+
+def discard_all(pending: Iterable[Pending]) -> None:
+    """Drop every staged file's new content."""
+    for item in pending:
+        item.discard()
+
+
+def sync_folder(folder: Path) -> None:
+    """`fsync` a folder, so that a rename or removal in it survives a crash.
+
+    Windows has no handle on a folder to sync, and a few file systems refuse
+    to sync one (EINVAL); there the rename is as durable as the system makes it.
+    """
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno != errno.EINVAL:
+            raise
+    finally:
+        os.close(fd)
+
+
+def file_mode(path: Path) -> int:
+    """The mode a rewritten file keeps, or a new file's usual mode (0o666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
