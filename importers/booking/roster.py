@@ -93,7 +93,7 @@ class RosterImporter(WorkbookImporter):
             )
             items += position_items
             unchanged += same
-        items.sort(key=lambda i: (i.entry.date, i.entry.type != POSITION, ident_of(i.entry)))
+        items.sort(key=lambda i: (i.entry.date, not _opens_position(i.entry), ident_of(i.entry)))
         last = max((i.entry.date for i in items), default=datetime.date(1970, 1, 1))
         return Extraction(
             kind=self.kind.name,
@@ -229,3 +229,8 @@ class RosterImporter(WorkbookImporter):
 def ident_of(entry: data.Directive) -> str:
     """The position id of a position directive."""
     return str(entry.values[0].value) if isinstance(entry, data.Custom) and entry.values else ""
+
+
+def _opens_position(entry: data.Directive) -> bool:
+    """Whether an entry opens a position (it sorts before the same day's changes)."""
+    return isinstance(entry, data.Custom) and entry.type == POSITION

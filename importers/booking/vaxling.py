@@ -32,7 +32,7 @@ from ctc.importers.kinds.vaxling import VAXLING, decision_head, kronor
 from ctc.importers.reading.identity import SourceFile, fingerprint
 from ctc.importers.reading.layout import Located
 from ctc.importers.reading.rejection import Rejection
-from ctc.numbers import round_half_away
+from ctc.numbers import posting_number, round_half_away
 from ctc.transfers import (
     APPLICABLE,
     TransferItem,
@@ -226,7 +226,9 @@ class TransferImporter(WorkbookImporter):
             ]
             for posting in entry.postings:
                 committee = posting.account.split(":")[2]
-                totals[f"{entry.date.year}|{committee}"] -= posting.units.number
+                number = posting_number(posting)
+                if number is not None:  # a booked växling has every amount
+                    totals[f"{entry.date.year}|{committee}"] -= number
             applicable = period == APPLICABLE
             items.append(
                 Item(

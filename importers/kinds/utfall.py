@@ -225,7 +225,7 @@ class _RowSorter:
         if cell.__class__ is str and cell[:1].isalpha() and normalise(cell) in self.amount_words:
             return  # the header repeated (an export printed page by page)
         self.data_rows += 1
-        day = cells[self.i_date] if self.fast_dates else None
+        day = cells[self.i_date] if self.fast_dates and self.i_date is not None else None
         if day.__class__ is datetime.date:
             period = voucher_date = None
         else:

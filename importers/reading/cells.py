@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +23,6 @@ FLOAT_TOLERANCE = Decimal("0.000001")
 FAST_LIMIT = 1e11
 ORE_NOISE = 1e-4
 """How far `value * 100` may sit from a whole number of öre (binary noise)."""
-INFINITY = float("inf")
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 SPACES = dict.fromkeys(map(ord, " \u00a0\u2009\u202f\u2007\t'"), None)
@@ -66,7 +66,7 @@ def _from_float(value: float) -> Decimal:
     the true number of öre, so rounding it recovers them exactly; above, the
     float's shortest representation is used.
     """
-    if value != value or value in (INFINITY, -INFINITY):
+    if math.isnan(value) or math.isinf(value):
         raise CellError("beloppet är inget tal")
     if -FAST_LIMIT < value < FAST_LIMIT:
         scaled = value * 100
@@ -119,21 +119,30 @@ def parse_date(value: object) -> datetime.date:
     if isinstance(value, bool):
         raise CellError(f"väntade ett datum, fick {value}")
     if isinstance(value, int | float):
-        if value == int(value) and 19000101 <= value <= 99991231:
-            return _compact(str(int(value)))
-        if value == int(value) and 1 <= value < 2958466:
-            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise CellError(f"oläsbart datum {value!r}")
+        return _date_from_number(value)
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise CellError("datumet saknas")
-        if match := ISO_DATE.match(text):
-            return _date(text, *map(int, match.groups()))
-        if COMPACT_DATE.match(text):
-            return _compact(text)
-        raise CellError(f"oläsbart datum {text!r} (väntade ÅÅÅÅ-MM-DD eller ÅÅÅÅMMDD)")
+        return _date_from_text(value.strip())
     raise CellError("datumet saknas" if is_blank(value) else f"oläsbart datum {value!r}")
+
+
+def _date_from_number(value: float) -> datetime.date:
+    """A date written as a number: YYYYMMDD, or an Excel serial day."""
+    if value == int(value) and 19000101 <= value <= 99991231:
+        return _compact(str(int(value)))
+    if value == int(value) and 1 <= value < 2958466:
+        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+    raise CellError(f"oläsbart datum {value!r}")
+
+
+def _date_from_text(text: str) -> datetime.date:
+    """A date written as text: ISO (ÅÅÅÅ-MM-DD) or compact (ÅÅÅÅMMDD)."""
+    if not text:
+        raise CellError("datumet saknas")
+    if match := ISO_DATE.match(text):
+        return _date(text, *map(int, match.groups()))
+    if COMPACT_DATE.match(text):
+        return _compact(text)
+    raise CellError(f"oläsbart datum {text!r} (väntade ÅÅÅÅ-MM-DD eller ÅÅÅÅMMDD)")
 
 
 def _compact(text: str) -> datetime.date:

@@ -180,7 +180,7 @@ def locate_text(
 ) -> Located:
     """`locate` for a workbook read whole as text (`ctc.importers.reading.fastread`)."""
     heads = [
-        _SheetHead(s.name, s.first_row, s.first_column, s.head(HEADER_ROWS), iter(()), s)
+        _SheetHead(s.name, s.first_row, s.first_column, _cells(s.head(HEADER_ROWS)), iter(()), s)
         for s in sheets
     ]
     return _choose(path, heads, kinds, key_kinds)
@@ -232,3 +232,8 @@ def _choose(
         return Located(kind, sheet.name, header, preamble, iter(()), below)
     rows = itertools.chain(sheet.head[index + 1 :], sheet.rest)
     return Located(kind, sheet.name, header, preamble, rows)
+
+
+def _cells(rows: list[list[str]]) -> list[list[CellValue]]:
+    """Text rows as rows of cells (the same values; a list of cells may also hold others)."""
+    return [list[CellValue](row) for row in rows]

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
@@ -209,4 +210,6 @@ def sheet_rows(path: Path, workbook: CalamineWorkbook, name: str) -> SheetRows:
         raise _refuse(path, f"bladet {name}: {_calamine_reason(error)}") from None
     start = sheet.start
     first_column = start[1] if start else 0
-    return SheetRows(name, first_column, sheet.iter_rows())
+    # calamine's rows hold no None, so they are rows of `CellValue` (lists are invariant).
+    rows = cast("Iterator[list[CellValue]]", sheet.iter_rows())
+    return SheetRows(name, first_column, rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,9 +36,8 @@ def ledger_lock(ledger: Path) -> Iterator[Path]:
 
 
 def _try_lock(handle: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    """Take the lock without waiting; False when another process holds it."""
+    if sys.platform == "win32":
         import msvcrt
 
         try:
@@ -45,6 +45,8 @@ def _try_lock(handle: int) -> bool:
         except OSError:
             return False
         return True
+    import fcntl
+
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
