@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import collections.abc
 import functools
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from beancount import loader
 from beancount.core import data
@@ -29,11 +28,16 @@ from beancount.core import data
 from ctc import load_cache
 from ctc.errors import UserError
 from ctc.mapping import Mapping, load_mapping
-from ctc.model import Registers, mapping_candidate, mapping_path, read_registers
+from ctc.model import (
+    FileDigest,
+    Registers,
+    file_digests,
+    mapping_candidate,
+    mapping_path,
+    read_registers,
+)
 from ctc.registers import LedgerOptions
-
-if TYPE_CHECKING:
-    from ctc.reports.frame import Frame
+from ctc.reports.frame import Frame, build_frame
 
 LEDGER_ENV = "CTC_LEDGER"
 """Environment variable that overrides the default ledger."""
@@ -44,14 +48,6 @@ BUNDLED_LEDGER = (Path(__file__).parent / "example").resolve() / "main.beancount
 In a checkout `ctc/example` is a link to the top-level `ledger/` folder, so the
 example is the one under version control; an installed wheel carries a copy.
 """
-
-
-@dataclass(frozen=True, slots=True)
-class FileDigest:
-    """A ledger file and the SHA-256 of its bytes, for a report's provenance."""
-
-    path: str
-    sha256: str
 
 
 @dataclass(frozen=True)
@@ -119,22 +115,7 @@ class Ledger:
     @functools.cached_property
     def frame(self) -> Frame:
         """The query layer over the whole ledger, built once."""
-        from ctc.reports.frame import build_frame
-
         return build_frame(self)
-
-
-def file_digests(paths: list[str]) -> tuple[FileDigest, ...]:
-    """The SHA-256 of each file; a file that cannot be read is left out."""
-    digests = []
-    for name in dict.fromkeys(paths):
-        path = Path(name)
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            continue
-        digests.append(FileDigest(str(path), digest))
-    return tuple(digests)
 
 
 def default_ledger_path(environ: dict[str, str] | None = None) -> Path:
@@ -199,3 +180,8 @@ def format_error(error: Any) -> str:
     """One line per error: `file:line: message`."""
     message = " ".join(str(getattr(error, "message", error)).split())
     return f"{error_location(error)}: {message}"
+
+
+def load_frame(path: Path | None = None) -> Frame:
+    """The frame of a ledger that passes its checks (for the command line and tests)."""
+    return load_clean_ledger(path).frame

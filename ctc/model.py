@@ -14,6 +14,7 @@ the problems of the register it checks.)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,27 @@ class Registers:
     def committee_names(self, municipality: str) -> dict[str, str]:
         """Short name -> full name of one municipality's committees."""
         return {c.short: c.name for (town, _), c in self.committees.items() if town == municipality}
+
+
+@dataclass(frozen=True, slots=True)
+class FileDigest:
+    """A ledger file and the SHA-256 of its bytes, for a report's provenance."""
+
+    path: str
+    sha256: str
+
+
+def file_digests(paths: Sequence[str]) -> tuple[FileDigest, ...]:
+    """The SHA-256 of each file; a file that cannot be read is left out."""
+    digests = []
+    for name in dict.fromkeys(paths):
+        path = Path(name)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        digests.append(FileDigest(str(path), digest))
+    return tuple(digests)
 
 
 def source_records(entries: Sequence[data.Directive]) -> SourceRegister:

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 from beancount.core import data
 
 from ctc.accounts import cost_account, kommunbidrag_account, parse_account
-from ctc.ledger import FileDigest, load_clean_ledger
 from ctc.mapping import PERSONNEL_KINDS
+from ctc.model import FileDigest
 from ctc.numbers import posting_number
 from ctc.positions import History, Spell
 from ctc.provenance import Source, source_of
@@ -447,9 +447,3 @@ def build_frame(ledger: Ledger) -> Frame:
         budget=tuple(budget_lines(entries, registers.options.programme)),
         transfers=registers.transfers,
     )
-
-
-def load_frame(path: Path | None = None) -> Frame:
-    """Load a ledger that passes its checks and gather its frame (for the CLI and tests)."""
-
-    return load_clean_ledger(path).frame

@@ -230,14 +230,14 @@ def served_example(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def frame():
     """The bundled example's frame, loaded once: every report's figures come from it."""
-    from ctc.reports.frame import load_frame
+    from ctc.ledger import load_frame
 
     return load_frame(EXAMPLE)
 
 
 def small_frame(tmp_path: Path, body: str):
     """The frame of a small ledger (the shared header plus `body`), checked clean."""
-    from ctc.reports.frame import load_frame
+    from ctc.ledger import load_frame
 
     return load_frame(write_small(tmp_path, body))
 

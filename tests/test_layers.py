@@ -1,9 +1,10 @@
-"""The import graph of the `ctc` package: no cycles among the importers, layers only import down.
+"""The import graph of the `ctc` package: no cycles, and the importers' layers only import down.
 
 Every module of `ctc` (through the `ctc/importers` and `ctc/reports` links)
 is parsed with `ast`, never imported, and every `import` and `from ... import`
 in it counts, at module level or inside a function: an import moved into a
-function to break a cycle is still the cycle.
+function to break a cycle is still the cycle. Only imports under
+`if TYPE_CHECKING:` are left out: they are annotations, never run.
 """
 
 from __future__ import annotations
@@ -50,19 +51,41 @@ def imported_names(node: ast.Import | ast.ImportFrom, module: str, is_package: b
     return [base, *(f"{base}.{alias.name}" for alias in node.names)]
 
 
+def is_type_checking_block(node: ast.AST) -> bool:
+    """Whether a node is `if TYPE_CHECKING:` (imports only type checkers follow)."""
+    return isinstance(node, ast.If) and (
+        (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+        or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
+    )
+
+
+def run_time_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement in a tree, at any depth, except under `if TYPE_CHECKING:`."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        pending += [
+            child for child in ast.iter_child_nodes(node) if not is_type_checking_block(child)
+        ]
+    return found
+
+
 def build_graph(modules: dict[str, tuple[Path, bool]]) -> Graph:
-    """Module -> the package's modules it imports anywhere in its code."""
+    """Module -> the package's modules it imports anywhere in its code (at run time)."""
     graph: Graph = {}
     for module, (path, is_package) in modules.items():
         targets = set()
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                for name in imported_names(node, module, is_package):
-                    while name and name not in modules:
-                        name = name.rpartition(".")[0]
-                    if name and name != module:
-                        targets.add(name)
+        for node in run_time_imports(tree):
+            for name in imported_names(node, module, is_package):
+                while name and name not in modules:
+                    name = name.rpartition(".")[0]
+                # A submodule's own packages are always imported before it: no edge.
+                if name and name != module and not module.startswith(name + "."):
+                    targets.add(name)
         graph[module] = targets
     return graph
 
@@ -120,6 +143,22 @@ def test_find_cycle_reports_the_cycle():
 def test_the_importers_have_no_import_cycle(graph):
     cycle = find_cycle(graph, IMPORTERS)
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_package_has_no_import_cycle(graph):
+    cycle = find_cycle(graph, PACKAGE)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_imports_for_type_checkers_only_are_left_out():
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "import a\n"
+        "if TYPE_CHECKING:\n    import b\n"
+        "def f():\n    import c\n"
+    )
+    names = sorted(alias.name for node in run_time_imports(tree) for alias in node.names)
+    assert names == ["TYPE_CHECKING", "a", "c"]
 
 
 def test_each_importers_layer_imports_only_from_itself_and_below(graph):

@@ -17,9 +17,8 @@ from beanquery import query as bql
 from conftest import EXAMPLE, files_footnote, source_files
 
 from ctc.errors import UserError
-from ctc.ledger import load_ledger
+from ctc.ledger import load_frame, load_ledger
 from ctc.reports.budget import budget_report, budget_rows
-from ctc.reports.frame import load_frame
 from ctc.reports.motion import motion_answer, motion_report
 from ctc.reports.positions import committee_years, position_years, positions_report, stints
 from ctc.reports.result import Row

@@ -142,7 +142,7 @@ def test_a_public_host_without_flag_is_refused_before_serving(tmp_path):
 
 
 def test_vaxling_flows_equal_the_transfers_report(served_example):
-    from ctc.reports.frame import load_frame
+    from ctc.ledger import load_frame
     from ctc.reports.transfers import transfer_summaries
 
     (summary,) = transfer_summaries(load_frame(EXAMPLE), "KF-2024-09-26-p190")
@@ -166,8 +166,8 @@ def test_vaxling_flows_equal_the_transfers_report(served_example):
 
 
 def test_budget_and_position_panels_equal_their_reports(served_example):
+    from ctc.ledger import load_frame
     from ctc.reports.budget import budget_rows
-    from ctc.reports.frame import load_frame
     from ctc.reports.positions import committee_years, position_years
 
     frame = load_frame(EXAMPLE)

@@ -12,8 +12,8 @@ import typer
 
 from ctc.errors import UserError
 from ctc.files import atomic_write_bytes
-from ctc.ledger import LEDGER_ENV
-from ctc.reports.frame import Frame, load_frame
+from ctc.ledger import LEDGER_ENV, load_frame
+from ctc.reports.frame import Frame
 from ctc.reports.labels import LANGS
 from ctc.reports.result import Report, stamp
 from ctc.reports.writers import FORMATS, choose_format, render
