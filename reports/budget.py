@@ -49,14 +49,13 @@ def budget_rows(frame: Frame, year: int | None = None) -> list[BudgetRow]:
     allocation: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     transfers: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     cost: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for change in frame.budget:
+    chosen = frame.within(year, year)
+    for change in chosen.budget:
         key = (change.year, frame.committee_name(change.municipality, change.committee))
         (allocation if change.kind == ALLOCATION else transfers)[key] += change.amount
-    for line in frame.costs:
+    for line in chosen.costs:
         cost[(line.year, frame.committee_name(line.municipality, line.committee))] += line.amount
     keys = set(allocation) | set(transfers) | set(cost)
-    if year is not None:
-        keys = {k for k in keys if k[0] == year}
     if not keys:
         raise UserError(f"Inga kommunbidrag eller kostnader för programmet {year}.")
     rank = {name: i for i, name in enumerate(frame.committee_order)}
@@ -112,8 +111,8 @@ def budget_report(
     """The budget report, in the result shape every writer reads."""
     rows = budget_rows(frame, year)
     span = str(year) if year else f"{rows[0].year}–{rows[-1].year}"
-    costs = [line for line in frame.costs if year is None or line.year == year]
-    budget = [change for change in frame.budget if year is None or change.year == year]
+    chosen = frame.within(year, year)
+    costs, budget = chosen.costs, chosen.budget
     return Report(
         name="budget",
         title=label("budget_title", lang).format(programme=frame.programme, span=span, unit=unit),

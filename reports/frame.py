@@ -9,9 +9,12 @@ aggregate these; none of them reads entries on its own.
 
 Narrowing lives here too, as pure methods that return a new frame: a span of
 years (`within`), Fava's time and advanced filters (`restrict`), Fava's account
-filter down to the postings (`narrow`) and one municipality
-(`of_municipality`). The command line, the dashboard and the scenario code
-call the same ones, so every report and page agree to the öre.
+filter down to the postings (`narrow`), one committee (`of_committee`), one
+area (`of_area`) and one municipality (`of_municipality`). The command line, the
+dashboard and the scenario code call the same ones, so every report and page
+agree to the öre. A narrowed frame still names committees as its reports do
+(`committee_name`), so callers that want the whole ledger's naming ask the
+frame they narrowed from.
 """
 
 from __future__ import annotations
@@ -242,6 +245,35 @@ class Frame:
             budget=tuple(b for b in self.budget if committee_ok(b.municipality, b.committee)),
             transfers=tuple(transfers),
             history={ident: spells for ident, spells in history.items() if spells},
+        )
+
+    def of_committee(self, municipality: str, committee: str) -> Frame:
+        """One committee's figures: its costs, its kommunbidrag, its side of each växling."""
+
+        def ours(account: str) -> bool:
+            parsed = parse_account(account)
+            return parsed is not None and (parsed.municipality, parsed.committee) == (
+                municipality,
+                committee,
+            )
+
+        return self.narrow(ours)
+
+    def of_area(self, area: str | None) -> Frame:
+        """The costs booked on one area's units (None: the common costs) and its positions.
+
+        Kommunbidrag and växlingar belong to committees, not areas: none are kept.
+        """
+        return dataclasses.replace(
+            self,
+            costs=tuple(line for line in self.costs if line.area == area),
+            budget=(),
+            transfers=(),
+            history={
+                ident: kept
+                for ident, spells in self.history.items()
+                if (kept := [s for s in spells if s.area == area])
+            },
         )
 
     def of_municipality(self, municipality: str) -> Frame:

@@ -126,7 +126,7 @@ def motion_report(
     """The motion answer in the result shape every writer reads."""
     answer = motion_answer(frame, from_year, to_year)
     span = span_text(answer.from_year, answer.to_year)
-    budget = [b for b in frame.budget if answer.from_year <= b.year <= answer.to_year]
+    budget = frame.within(answer.from_year, answer.to_year).budget
     tables = (
         yearly_table(
             answer.by_committee,

@@ -82,14 +82,8 @@ def trace_lines(
     """The cost lines behind one committee's figure for one year, in ledger order."""
     municipality, short = resolve_committee(frame, committee)
     kind = parse_cost_type(cost_type)
-    lines = [
-        line
-        for line in frame.costs
-        if line.municipality == municipality
-        and line.committee == short
-        and line.year == year
-        and (kind is None or kind.matches(line))
-    ]
+    chosen = frame.within(year, year).of_committee(municipality, short)
+    lines = [line for line in chosen.costs if kind is None or kind.matches(line)]
     if not lines:
         what = f" av typen {cost_type}" if cost_type else ""
         raise UserError(f"Inga kostnader{what} för {short} {year}.")

@@ -157,12 +157,9 @@ def transfer_summaries(
     if decision is not None:
         check_decision(frame, decision)
     groups: dict[tuple[str | None, datetime.date], list[Transfer]] = defaultdict(list)
-    for transfer in frame.transfers:
-        if decision is not None and transfer.decision != decision:
-            continue
-        if year is not None and transfer.effective.year != year:
-            continue
-        groups[(transfer.decision, transfer.effective)].append(transfer)
+    for transfer in frame.within(year, year).transfers:
+        if decision is None or transfer.decision == decision:
+            groups[(transfer.decision, transfer.effective)].append(transfer)
     if not groups:
         what = f" för beslutet {decision}" if decision else ""
         when = f" med ikraftträdande {year}" if year is not None else ""

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ctc.accounts import COST_TYPES
 from ctc.errors import UserError
-from ctc.reports.frame import CostLine, Frame
+from ctc.reports.frame import CostLine, Frame, in_span
 from ctc.reports.labels import label
 from ctc.reports.result import Cell, Column, Report, Row, Table
 from ctc.reports.sources import notice, provenance
@@ -80,19 +80,12 @@ def group_order(*orders: Sequence[str]) -> Callable[[str], tuple[int, str]]:
     return lambda name: (rank.get(name, len(rank)), name)
 
 
-def in_span(line: CostLine, from_year: int | None, to_year: int | None) -> bool:
-    """Whether a cost line falls within the year span (inclusive)."""
-    return (from_year is None or line.year >= from_year) and (
-        to_year is None or line.year <= to_year
-    )
-
-
 def select_span(
     lines: Sequence[CostLine], from_year: int | None, to_year: int | None
 ) -> list[CostLine]:
     """The cost lines within the span; an empty selection is the user's error."""
     check_span(from_year, to_year)
-    selected = [line for line in lines if in_span(line, from_year, to_year)]
+    selected = [line for line in lines if in_span(line.year, from_year, to_year)]
     if not selected:
         raise UserError(f"Inga kostnader för programmet under {span_text(from_year, to_year)}.")
     return selected
