@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
-from conftest import EXAMPLE, append, line_of
+from conftest import EXAMPLE, append, line_of, run_ctc
 
 from ctc.cli import main
 
@@ -22,17 +20,6 @@ UNBALANCED_VAXLING = """\
   Income:Malmo:AoS:CTC:Kommunbidrag   -9000 SEK
     cost_type: "other"
 """
-
-
-def run_ctc(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `ctc` as a real process, the way a user does."""
-    return subprocess.run(
-        [sys.executable, "-m", "ctc.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> None:
