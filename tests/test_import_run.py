@@ -125,6 +125,7 @@ def test_the_same_rows_as_xls_are_recognised(example_copy, tmp_path):
     assert summary.files[0].programme_total == D("71432.70")
 
 
+@pytest.mark.slow  # four writes and loads; fast variants: the undo tests below
 def test_undo_removes_exactly_what_an_import_added(example_copy, tmp_path):
     original = ledger_state(example_copy)
     early = export(tmp_path / "jan_feb.xlsx", ROWS[:4])
