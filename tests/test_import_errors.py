@@ -203,7 +203,8 @@ def test_a_zip_bomb_is_refused_with_little_memory(example_copy, tmp_path):
     probe = (
         "import resource, subprocess, sys\n"
         "r = subprocess.run([sys.executable, '-m', 'ctc.cli', 'import', '--dry-run', '--ledger',"
-        f" {str(example_copy)!r}, {str(path)!r}], capture_output=True, text=True)\n"
+        f" {str(example_copy)!r}, {str(path)!r}], capture_output=True, text=True,"
+        f" timeout={PROCESS_TIMEOUT})\n"
         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.stderr)\n"
     )
     result = subprocess.run(
@@ -211,7 +212,7 @@ def test_a_zip_bomb_is_refused_with_little_memory(example_copy, tmp_path):
         capture_output=True,
         text=True,
         check=True,
-        timeout=PROCESS_TIMEOUT,
+        timeout=2 * PROCESS_TIMEOUT,
     )
     code, peak_kib, message = result.stdout.split(" ", 2)
     assert code == "1"
