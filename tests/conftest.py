@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 import pytest
@@ -113,6 +117,90 @@ def append(path: Path, text: str) -> int:
     return start
 
 
+# --- Running `ctc` ----------------------------------------------------------------------
+
+PROCESS_TIMEOUT = 300
+"""Seconds after which a test gives up on a process or a server: a safety net for one
+that hangs, never a measure of speed (a busy machine may be many times slower than an
+idle one; speed is measured by `scripts/bench.py`, never asserted)."""
+
+
+def run_ctc(
+    *args: str, env: dict[str, str | None] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `ctc ARGS` in this process, as a real process would look from outside.
+
+    `ctc.cli.main` runs with stdout and stderr captured as UTF-8 bytes and
+    decoded as `subprocess.run(..., text=True)` decodes them (universal
+    newlines), so a test reads `returncode`, `stdout` and `stderr` alike for
+    both. `env` sets (or, with None, removes) environment variables and `cwd`
+    the working folder for this run only; both are restored afterwards, as are
+    `sys.stdin`, `sys.stdout` and `sys.stderr`. An exception the CLI lets
+    through becomes a traceback on stderr and exit code 1, as in a process.
+    Use `run_real_ctc` where a real process matters.
+    """
+    from ctc.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
+    stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", write_through=True)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (env or {}).items():
+            if value is None:
+                patch.delenv(name, raising=False)
+            else:
+                patch.setenv(name, value)
+        if cwd is not None:
+            patch.chdir(cwd)
+        patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+        patch.setattr(sys, "stdout", stdout)
+        patch.setattr(sys, "stderr", stderr)
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (exit_.code is not None)
+        except Exception:
+            stderr.write(traceback.format_exc())
+            code = 1
+        stdout.flush()
+        stderr.flush()
+    return subprocess.CompletedProcess(
+        ["ctc", *args], int(code), decoded(out.getvalue()), decoded(err.getvalue())
+    )
+
+
+def decoded(data: bytes) -> str:
+    """Bytes a process wrote, as `subprocess.run(..., text=True)` returns them."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="strict").read()
+
+
+def ctc_executable() -> Path:
+    """The installed `ctc` command: the entry point beside this Python, else on PATH."""
+    beside = Path(sys.executable).with_name("ctc")
+    if beside.is_file():
+        return beside
+    found = shutil.which("ctc")
+    if found is None:
+        pytest.fail("no `ctc` command installed (pip install -e '.[test]')")
+    return Path(found)
+
+
+def run_real_ctc(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `ctc` as a real process, the way a user does."""
+    return subprocess.run(
+        [str(ctc_executable()), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=PROCESS_TIMEOUT,
+        check=False,
+    )
+
+
 # --- A real browser --------------------------------------------------------------------
 
 
@@ -163,53 +251,64 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 class FavaServer:
-    """`ctc serve` running in its own process on a free port."""
+    """`ctc serve` (the installed command) running in its own process on a free port.
+
+    Its stderr goes to a file, not a pipe, so a chatty server never blocks on a
+    full pipe, and a server that dies or never answers fails with what it wrote.
+    """
 
     def __init__(self, ledger: Path, *args: str) -> None:
-        import subprocess
-        import sys
-
         self.ledger = ledger
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ctc.cli",
-                "serve",
-                str(ledger),
-                "--port",
-                str(self.port),
-                *args,
-            ],
+            [str(ctc_executable()), "serve", str(ledger), "--port", str(self.port), *args],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=self.log,
         )
 
-    def wait_ready(self, timeout: float = 10.0) -> float:
-        """Wait until the dashboard answers 200; return how long it took."""
+    def stderr(self) -> str:
+        """What the server has written to stderr so far."""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def wait_exit(self) -> int:
+        """Wait for the server to exit by itself; its exit code."""
+        return self.process.wait(timeout=PROCESS_TIMEOUT)
+
+    def wait_ready(self, timeout: float = PROCESS_TIMEOUT) -> None:
+        """Wait until the dashboard answers 200; fail with the server's stderr if it never does.
+
+        The wait is generous on purpose: a loaded machine may take many times longer
+        to start Fava than an idle one, and readiness is not a measure of speed.
+        """
         import time
         import urllib.request
 
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"ctc serve exited with {self.process.returncode}:\n{self.stderr()}"
+                )
             try:
-                with urllib.request.urlopen(self.base + "/", timeout=2) as response:
+                with urllib.request.urlopen(self.base + "/", timeout=timeout) as response:
                     if response.status == 200:
-                        return time.monotonic() - start
+                        return
             except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read()) from None
-                time.sleep(0.1)
-        raise TimeoutError(f"Fava did not answer within {timeout} s")
+                time.sleep(0.2)
+        raise TimeoutError(f"ctc serve did not answer within {timeout} s:\n{self.stderr()}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        if self.process.stderr:
-            self.process.stderr.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=PROCESS_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
 
 
 @pytest.fixture(scope="session")
@@ -220,7 +319,7 @@ def served_example(tmp_path_factory: pytest.TempPathFactory):
     before = snapshot(target)
     server = FavaServer(target / "main.beancount")
     try:
-        server.ready_after = server.wait_ready()
+        server.wait_ready()
         server.snapshot_before = before
         yield server
     finally:

@@ -11,7 +11,10 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT, require_browser
+import pytest
+from conftest import PROCESS_TIMEOUT, ROOT, require_browser
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 EXPORT_FIGURES = {"floor_calamine", "floor_fastexcel", "pandas_openpyxl", "ctc_import_dry_run"}
 EXPORT_RATIOS = {
@@ -51,6 +54,7 @@ def run_suite(tmp_path, *extra: str) -> dict:
         capture_output=True,
         text=True,
         check=True,
+        timeout=PROCESS_TIMEOUT,
     )
     return json.loads(result.stdout)
 

@@ -14,6 +14,8 @@ import bench_inputs
 import pytest
 from conftest import require_browser
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 def numbers(result: dict, prefix: str = "") -> dict[str, object]:
     """Every leaf of the nested result, by its dotted key."""

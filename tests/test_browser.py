@@ -11,7 +11,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import require_browser
+from conftest import PROCESS_TIMEOUT, require_browser
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,9 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="sv-SE")
+    # Waits are safety nets, not measures of speed: generous for a loaded machine.
+    context.set_default_timeout(PROCESS_TIMEOUT * 1000)
+    context.set_default_navigation_timeout(PROCESS_TIMEOUT * 1000)
     page = context.new_page()
     page.console_errors = []
     page.on(

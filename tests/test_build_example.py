@@ -5,11 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import EXAMPLE_DIR, ROOT
+import pytest
+from conftest import EXAMPLE_DIR, PROCESS_TIMEOUT, ROOT
 
 EXAMPLES = ROOT / "importers" / "examples"
 
 
+@pytest.mark.slow
 def test_build_script_reproduces_the_committed_example(tmp_path):
     out = tmp_path / "ledger"
     examples = tmp_path / "examples"
@@ -24,6 +26,7 @@ def test_build_script_reproduces_the_committed_example(tmp_path):
         ],
         check=True,
         capture_output=True,
+        timeout=PROCESS_TIMEOUT,
     )
     generated = sorted(p.relative_to(out) for p in out.rglob("*.beancount"))
     committed = sorted(p.relative_to(EXAMPLE_DIR) for p in EXAMPLE_DIR.rglob("*.beancount"))

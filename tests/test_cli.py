@@ -8,9 +8,10 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, append, line_of
+from conftest import EXAMPLE, append, line_of, run_ctc
 
 from ctc.cli import main
 
@@ -22,17 +23,6 @@ UNBALANCED_VAXLING = """\
   Income:Malmo:AoS:CTC:Kommunbidrag   -9000 SEK
     cost_type: "other"
 """
-
-
-def run_ctc(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `ctc` as a real process, the way a user does."""
-    return subprocess.run(
-        [sys.executable, "-m", "ctc.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> None:
@@ -225,3 +215,11 @@ def test_check_warns_but_passes_when_an_archived_source_is_missing(example_copy)
     ]
     assert len(warnings) == 13
     assert "utfall_2023.xlsx" in result.stderr
+
+
+def test_an_in_process_run_restores_the_environment_folder_and_streams(tmp_path):
+    before = (dict(os.environ), Path.cwd(), sys.stdin, sys.stdout, sys.stderr)
+    result = run_ctc("check", env={"CTC_LEDGER": "saknas.beancount"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "ctc: fel: Huvudboken saknas.beancount finns inte.\n"
+    assert (dict(os.environ), Path.cwd(), sys.stdin, sys.stdout, sys.stderr) == before

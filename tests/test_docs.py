@@ -61,6 +61,7 @@ def test_every_template_has_a_worked_example_of_the_same_kind():
     }
 
 
+@pytest.mark.slow  # one load of the example each; the fast variant appends them all at once
 @pytest.mark.parametrize("block", examples(), ids=directive_of)
 def test_each_worked_example_appends_cleanly_to_the_example(tmp_path, block):
     main = copy_example(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,10 +13,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_DIR, PROCESS_TIMEOUT, run_ctc
 from synthetic_xlsx import write_xlsx
 from workbooks import HEADER, ROWS, export
 
 D = Decimal
+
+
+@pytest.fixture(scope="module")
+def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One private copy of the example for this module: every import here is refused and
+    each test proves the copy unchanged, so it is loaded once and then from the load cache.
+    """
+    target = tmp_path_factory.mktemp("refusals") / "ledger"
+    shutil.copytree(
+        EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.picklecache", "documents")
+    )
+    return target / "main.beancount"
 
 
 def ledger_state(main: Path) -> dict[str, str]:
@@ -28,12 +42,7 @@ def ledger_state(main: Path) -> dict[str, str]:
 
 
 def ctc_import(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ctc.cli", "import", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_ctc("import", *args)
 
 
 def assert_refused(main: Path, path: Path, *fragments: str) -> str:
@@ -187,16 +196,22 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(example_copy, tmp_path):
     assert_refused(example_copy, path, "zip-bomb")
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_is_refused_with_little_memory(example_copy, tmp_path):
     path = _bomb(tmp_path / "stor_bomb.xlsx", 1200 << 20)
     probe = (
         "import resource, subprocess, sys\n"
         "r = subprocess.run([sys.executable, '-m', 'ctc.cli', 'import', '--dry-run', '--ledger',"
-        f" {str(example_copy)!r}, {str(path)!r}], capture_output=True, text=True)\n"
+        f" {str(example_copy)!r}, {str(path)!r}], capture_output=True, text=True,"
+        f" timeout={PROCESS_TIMEOUT})\n"
         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.stderr)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=2 * PROCESS_TIMEOUT,
     )
     code, peak_kib, message = result.stdout.split(" ", 2)
     assert code == "1"

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, run_ctc, run_real_ctc
 from test_import_errors import ledger_state
 from workbooks import HEADER, ROWS, export, xls_export
 
@@ -37,12 +35,7 @@ def imported(main: Path, name: str) -> list:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_libreoffice_exports_dry_run_to_their_expected_totals(name):
-    result = subprocess.run(
-        [sys.executable, "-m", "ctc.cli", "import", "--dry-run", "--json", str(FIXTURES / name)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_ctc("import", "--dry-run", "--json", str(FIXTURES / name))
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["written"] == []
@@ -132,6 +125,7 @@ def test_the_same_rows_as_xls_are_recognised(example_copy, tmp_path):
     assert summary.files[0].programme_total == D("71432.70")
 
 
+@pytest.mark.slow  # four writes and loads; fast variants: the undo tests below
 def test_undo_removes_exactly_what_an_import_added(example_copy, tmp_path):
     original = ledger_state(example_copy)
     early = export(tmp_path / "jan_feb.xlsx", ROWS[:4])
@@ -153,21 +147,7 @@ def test_undo_from_the_command_line(example_copy, tmp_path):
     path = export(tmp_path / "fel_fil.xlsx")
     original = ledger_state(example_copy)
     run_import([path], example_copy)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ctc.cli",
-            "import",
-            "--ledger",
-            str(example_copy),
-            "--undo",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_ctc("import", "--ledger", str(example_copy), "--undo", str(path))
     assert result.returncode == 0, result.stderr
     assert "4 poster togs bort" in result.stdout
     assert ledger_state(example_copy) == original
@@ -176,13 +156,8 @@ def test_undo_from_the_command_line(example_copy, tmp_path):
 def test_a_second_import_waits_for_the_lock(example_copy, tmp_path):
     path = export(tmp_path / "utfall.xlsx")
     before = ledger_state(example_copy)
-    with ledger_lock(example_copy):
-        result = subprocess.run(
-            [sys.executable, "-m", "ctc.cli", "import", "--ledger", str(example_copy), str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+    with ledger_lock(example_copy):  # held by this process; the installed `ctc` is another
+        result = run_real_ctc("import", "--ledger", str(example_copy), str(path))
     assert result.returncode == 1
     assert "En annan import skriver redan" in result.stderr
     assert ledger_state(example_copy) == before

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROCESS_TIMEOUT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ],
         check=True,
         capture_output=True,
+        timeout=PROCESS_TIMEOUT,
     )
     return target
 
@@ -58,6 +60,7 @@ def run_installed(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProc
         capture_output=True,
         text=True,
         check=False,
+        timeout=PROCESS_TIMEOUT,
     )
 
 

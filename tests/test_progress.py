@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import PROCESS_TIMEOUT, ROOT, run_ctc
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import bench_inputs
@@ -24,12 +24,16 @@ def big_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def import_with_terminal(path: Path, *flags: str, terminal: bool = True) -> tuple[str, str]:
-    """Run `ctc import --dry-run` with stderr on a pseudo-terminal (or a pipe); (stdout, stderr)."""
+    """Run `ctc import --dry-run` with stderr on a pseudo-terminal (or captured); (stdout, stderr).
+
+    A terminal needs a real process; without one, `ctc` runs in this process.
+    """
+    if not terminal:
+        result = run_ctc("import", "--dry-run", *flags, str(path), env={"CTC_PROGRESS_DELAY": "0"})
+        assert result.returncode == 0, result.stderr
+        return result.stdout, result.stderr
     env = {**os.environ, "CTC_PROGRESS_DELAY": "0"}
     command = [sys.executable, "-m", "ctc.cli", "import", "--dry-run", *flags, str(path)]
-    if not terminal:
-        result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-        return result.stdout, result.stderr
     master, slave = pty.openpty()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
@@ -43,7 +47,7 @@ def import_with_terminal(path: Path, *flags: str, terminal: bool = True) -> tupl
             break
         chunks.append(chunk)
     stdout = process.stdout.read().decode() if process.stdout else ""
-    assert process.wait() == 0
+    assert process.wait(timeout=PROCESS_TIMEOUT) == 0
     os.close(master)
     return stdout, b"".join(chunks).decode("utf-8", "replace")
 
