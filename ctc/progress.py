@@ -10,7 +10,8 @@ once they are known.
 The bar appears only when asked for (`ctc import` asks when stderr is a
 terminal and the output is not JSON) and only after a second, so small files
 and scripts never see it. It is drawn from a background thread a few times a
-second; the work itself only sets counters.
+second, and once more when a step begins after that second, so every step
+shown is seen however fast it is; the work itself only sets counters.
 """
 
 from __future__ import annotations
@@ -60,13 +61,21 @@ class Bar:
         self.started = time.monotonic()
         self.phase_started = self.started
         self.drawn = False
+        self.delay = float(os.environ.get(DELAY_ENV, DELAY))
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def phase(self, label: str, total: int, done: Callable[[], int]) -> None:
-        """Start a step: what it is, how many rows it covers, and how to count rows done."""
-        self.label, self.total, self.done = label, total, done
-        self.phase_started = time.monotonic()
+        """Start a step: what it is, how many rows it covers, and how to count rows done.
+
+        Once the delay has passed, the step is drawn at once: a step shorter
+        than the redraw interval would otherwise never be shown.
+        """
+        with self._lock:
+            self.label, self.total, self.done = label, total, done
+            self.phase_started = time.monotonic()
+        self._draw()
 
     def line(self) -> str:
         """The bar as text, e.g. `Läser utfall.xlsx [######----] 524 288/1 048 575 rader …`."""
@@ -85,13 +94,17 @@ class Bar:
             parts.append(f"{left:.0f} s kvar")
         return " · ".join(parts)
 
-    def _run(self) -> None:
-        delay = float(os.environ.get(DELAY_ENV, DELAY))
-        while not self._stop.wait(INTERVAL):
-            if time.monotonic() - self.started >= delay and self.total:
+    def _draw(self) -> None:
+        """Draw the current line, if the delay has passed and a step is under way."""
+        with self._lock:
+            if time.monotonic() - self.started >= self.delay and self.total:
                 self.stream.write("\r\x1b[K" + self.line())
                 self.stream.flush()
                 self.drawn = True
+
+    def _run(self) -> None:
+        while not self._stop.wait(INTERVAL):
+            self._draw()
 
     def start(self) -> None:
         """Begin drawing (after `DELAY`)."""
@@ -101,7 +114,9 @@ class Bar:
         """Stop drawing and clear the line."""
         self._stop.set()
         self._thread.join()
-        if self.drawn:
+        with self._lock:
+            if not self.drawn:
+                return
             self.stream.write("\r\x1b[K")
             self.stream.flush()
 

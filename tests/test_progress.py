@@ -70,3 +70,29 @@ def test_no_bar_when_stderr_is_not_a_terminal(big_export):
     stdout, stderr = import_with_terminal(big_export, terminal=False)
     assert "datarader 25000: inlästa 1213" in stdout
     assert "rader/s" not in stderr
+
+
+def test_a_step_that_begins_after_the_delay_is_drawn_at_once(monkeypatch):
+    import io
+
+    from ctc import progress
+
+    monkeypatch.setenv(progress.DELAY_ENV, "0")
+    stream = io.StringIO()
+    with progress.shown(True, stream):
+        progress.phase("Läser x.xlsx", 10, lambda: 5)
+        # Drawn by the step itself, not by the background thread's next round.
+        assert "\r\x1b[KLäser x.xlsx [############------------] · 5/10 rader · " in stream.getvalue()
+    assert stream.getvalue().endswith("\r\x1b[K"), "the bar is cleared when done"
+
+
+def test_no_bar_before_the_delay(monkeypatch):
+    import io
+
+    from ctc import progress
+
+    monkeypatch.setenv(progress.DELAY_ENV, "3600")
+    stream = io.StringIO()
+    with progress.shown(True, stream):
+        progress.phase("Läser x.xlsx", 10, lambda: 5)
+    assert stream.getvalue() == ""
