@@ -23,6 +23,7 @@ from typing import Any
 
 from ctc.accounts import KINDS
 from ctc.errors import UserError
+from ctc.source_formats import DEFAULT_FORMATS, SourceFormats, parse_source_formats
 
 PERSONNEL_KINDS = frozenset({"salary", "po"})
 """Kinds of cost whose rows are personnel costs unless the mapping says otherwise."""
@@ -77,6 +78,8 @@ class Mapping:
     account_names: dict[str, str] = field(default_factory=dict)
     """Account number -> its name, used as the text of personnel entries."""
     copy_personnel_text: bool = False
+    formats: SourceFormats = DEFAULT_FORMATS
+    """How SIE 4 and CSV exports are read (`[sie]`, `[csv]`)."""
     _answers: dict[tuple[str, str], str | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -193,6 +196,7 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
         personnel=frozenset(personnel),
         account_names=_account_names(raw.get("account_names", {}), where),
         copy_personnel_text=_flag(raw.get("privacy", {}), "copy_personnel_text", where),
+        formats=parse_source_formats(raw, where),
     )
 
 

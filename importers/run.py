@@ -29,7 +29,7 @@ from beancount.parser.grammar import ValueType
 from ctc.errors import UserError
 from ctc.importers.booking.extraction import AnyItem, Extraction
 from ctc.importers.booking.importer import known_row_ids
-from ctc.importers.kinds.recognise import locate_file
+from ctc.importers.kinds.recognise import locate_file, reread
 from ctc.importers.reading.fastread import prepare_reading
 from ctc.importers.reading.identity import file_sha256
 from ctc.importers.registry import importer_for
@@ -157,7 +157,9 @@ def run_import(
         staged: list[_Staged] = []
         for index, source in enumerate(paths):
             with collector_paused():
-                located = first.result() if first and index == 0 else locate_file(source)
+                located = first.result() if first and index == 0 else None
+                if located is None or reread(located, mapping.formats):
+                    located = locate_file(source, mapping.formats)
                 extraction = importer_for(located.kind, mapping, decision).read(
                     source, existing, located
                 )

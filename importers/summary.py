@@ -175,7 +175,7 @@ def _places(rejections: list[Rejection]) -> str:
     rows = [str(r.row) for r in rejections if r.row is not None]
     shown = ", ".join(rows[:5]) + (f" m.fl., {len(rows)} rader" if len(rows) > 5 else "")
     same_column = all(r.column == first.column for r in rejections)
-    parts = [f"blad {first.sheet}"]
+    parts = [f"blad {first.sheet}"] if first.sheet else []
     if same_column and first.column:
         parts.append(f"kolumn {first.column}")
     if rows:

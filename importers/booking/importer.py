@@ -58,7 +58,7 @@ class WorkbookImporter(beangulp.Importer):
 
     def locate(self, path: Path) -> Located:
         """Open a workbook safely and find its data (sheet, header, kind)."""
-        return locate_file(path)
+        return locate_file(path, self.mapping.formats)
 
     def identify(self, filepath: str) -> bool:
         """Whether the file is a workbook of this importer's kind."""
@@ -101,7 +101,7 @@ class WorkbookImporter(beangulp.Importer):
 
     def source(self, path: Path, located: Located) -> SourceFile:
         """The file's identity for provenance."""
-        return SourceFile(path, file_sha256(path), located.sheet)
+        return SourceFile(path, file_sha256(path), located.sheet or None)
 
     @abstractmethod
     def read(self, path: Path, existing: data.Entries, located: Located) -> Extraction:

@@ -194,7 +194,8 @@ class CostImporter(WorkbookImporter):
         ):
             return
         marks = ", ".join(sorted(mapping.projects | mapping.activities))
+        where = f" {located.place(located.header.row)}:" if located.header.row else ""
         raise UserError(
-            f"{path.name}: blad {located.sheet}, rad {located.header.row}: exporten har ingen "
+            f"{path.name}:{where} exporten har ingen "
             f"kolumn som mappningen märker programmets rader med (Projekt eller Aktivitet: {marks})."
         )

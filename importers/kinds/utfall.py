@@ -191,7 +191,7 @@ class _RowSorter:
         self.amount_words = frozenset(normalise(w) for w in located.kind.column("amount").words)
         self.projects, self.activities = mapping.projects, mapping.activities
         self.fast_dates = self.i_period is None and self.i_date is not None
-        self.rejected: list[Rejection] = []
+        self.rejected: list[Rejection] = list(located.rejected)
         self.programme: list[CostRow] = []
         self.occurrences = Occurrences()
         self.sums = _SumCheck()
@@ -320,6 +320,7 @@ class _RowSorter:
         """Everything sorted so far."""
         checked = self.sums.checked
         notes = (f"{checked} summarad(er) stämmer med raderna ovanför.",) if checked else ()
+        notes = (*self.located.notes, *notes)
         return ParsedExport(
             self.located.sheet,
             self.data_rows,

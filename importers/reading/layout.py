@@ -27,6 +27,7 @@ from python_calamine import CalamineWorkbook
 from ctc.errors import UserError
 from ctc.importers.reading.columns import column_letter
 from ctc.importers.reading.fastread import TextSheet
+from ctc.importers.reading.rejection import Rejection
 from ctc.importers.reading.workbook import CellValue, sheet_rows
 
 if TYPE_CHECKING:
@@ -86,9 +87,13 @@ class Header:
     fields: dict[str, int]
     """Field -> 0-based index into the row lists."""
     first_column: int
+    labels: tuple[str, ...] = ()
+    """Names of the columns for messages when they have no letters (a SIE file's fields)."""
 
     def letter(self, field: str) -> str:
-        """The Excel column letter of a field, for messages."""
+        """The Excel column letter of a field (or its label), for messages."""
+        if self.labels:
+            return self.labels[self.fields[field]]
         return column_letter(self.first_column + self.fields[field])
 
 
@@ -105,6 +110,21 @@ class Located:
     """The rows after the header, streamed; row number = header.row + 1 + index."""
     frame: pl.DataFrame | None = None
     """For a big workbook read as text: the rows after the header (then `rows` is empty)."""
+    notes: tuple[str, ...] = ()
+    """What reading the file found that the summary states (a text file's encoding)."""
+    rejected: tuple[Rejection, ...] = ()
+    """Problems of the file itself that refuse it (a SIE voucher that does not balance)."""
+    settings: object | None = None
+    """The mapping's settings a text file was read with (None: a workbook, read without any)."""
+
+    def place(self, row: int) -> str:
+        """`blad Utfall, rad 3`, or `rad 3` for a file without sheets."""
+        return at(self.sheet, row)
+
+
+def at(sheet: str, row: int) -> str:
+    """`blad Utfall, rad 3`, or `rad 3` for a file without sheets (CSV, SIE)."""
+    return f"blad {sheet}, rad {row}" if sheet else f"rad {row}"
 
 
 @dataclass(slots=True)
@@ -175,6 +195,17 @@ def locate(
     return _choose(path, heads, kinds, key_kinds)
 
 
+def locate_table(
+    path: Path,
+    rows: Iterator[list[CellValue]],
+    kinds: tuple[Kind, ...],
+    key_kinds: dict[str, Kind],
+) -> Located:
+    """`locate` for a file of one table without sheets (a CSV export): its sheet name is ''."""
+    head = list(itertools.islice(rows, HEADER_ROWS))
+    return _choose(path, [_SheetHead("", 1, 0, head, rows)], kinds, key_kinds)
+
+
 def locate_text(
     path: Path, sheets: list[TextSheet], kinds: tuple[Kind, ...], key_kinds: dict[str, Kind]
 ) -> Located:
@@ -204,11 +235,14 @@ def _choose(
             score = len(found[1]) + (100 if kind in keyed else 0)
             candidates.append((-score, order, kind, sheet, found))
     if not candidates:
+        sheets = bool(heads and heads[0].name)
         if not non_empty:
-            raise UserError(f"{path.name}: arbetsboken är tom (inga värden i något blad).")
+            empty = "arbetsboken är tom (inga värden i något blad)" if sheets else "filen är tom"
+            raise UserError(f"{path.name}: {empty}.")
         raise UserError(
             f"{path.name}: hittar ingen rubrikrad med kända kolumnnamn (t.ex. Datum, Konto, "
-            f"Ansvar, Belopp) bland de {HEADER_ROWS} första raderna i något blad."
+            f"Ansvar, Belopp) bland de {HEADER_ROWS} första raderna"
+            + (" i något blad." if sheets else ".")
         )
     _, _, kind, sheet, (index, fields) = min(candidates, key=lambda c: c[:2])
     complete = sorted(
@@ -223,7 +257,7 @@ def _choose(
     missing = missing_fields(kind, fields)
     if missing:
         raise UserError(
-            f"{path.name}: blad {sheet.name}, rad {header.row}: {kind.label} saknar kolumnen "
+            f"{path.name}: {at(sheet.name, header.row)}: {kind.label} saknar kolumnen "
             f"{describe(kind, missing[0])}."
         )
     preamble = tuple(sheet.head[:index])

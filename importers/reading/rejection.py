@@ -21,7 +21,7 @@ class Rejection:
 
     def where(self) -> str:
         """`blad Utfall, rad 17, kolumn J` for messages."""
-        parts = [f"blad {self.sheet}"]
+        parts = [f"blad {self.sheet}"] if self.sheet else []
         if self.row is not None:
             parts.append(f"rad {self.row}")
         if self.column:

@@ -23,6 +23,7 @@ from typing import cast
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from ctc.errors import UserError
+from ctc.importers.reading.filetype import file_type
 
 CellValue = (
     str
@@ -37,8 +38,6 @@ CellValue = (
 )
 """What python-calamine gives for one cell; an empty cell is ''."""
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 """The stream an encrypted (password-protected) .xlsx keeps in its OLE container."""
 
@@ -145,18 +144,9 @@ def _is_encrypted_ole(path: Path) -> bool:
 
 
 def sniff(path: Path) -> str:
-    """The container of a workbook: "zip" (.xlsx/.xlsm) or "ole" (.xls); refuse anything else."""
-    if not path.exists():
-        raise UserError(f"Filen {path} finns inte.")
-    if not path.is_file():
-        raise UserError(f"{path} är ingen fil.")
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if not head:
-        raise _refuse(path, "filen är tom (0 byte); ingen Excelarbetsbok.")
-    if head.startswith(ZIP_MAGIC):
-        return "zip"
-    if head == OLE_MAGIC:
+    """The container of a workbook: "zip" (.xlsx/.xlsm/.xlsb/.ods) or "ole" (.xls); refuse anything else."""
+    container = file_type(path)
+    if container == "ole":
         if path.stat().st_size > MAX_UNCOMPRESSED:
             raise _refuse(
                 path,
@@ -167,10 +157,9 @@ def sniff(path: Path) -> str:
             raise _refuse(
                 path, "arbetsboken är lösenordsskyddad (krypterad); spara den utan lösenord."
             )
-        return "ole"
-    if head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
-        raise _refuse(path, "filen är trasig eller avkortad (zip-arkivet går inte att läsa).")
-    raise _refuse(path, "är ingen Excelarbetsbok (väntade xlsx, xlsm eller xls).")
+    elif container != "zip":
+        raise _refuse(path, "är ingen Excelarbetsbok (väntade xlsx, xlsm, xlsb, xls eller ods).")
+    return container
 
 
 def check_workbook(path: Path) -> str:
