@@ -49,7 +49,8 @@ def locate_file(path: Path, formats: SourceFormats = DEFAULT_FORMATS) -> Located
         return locate_sie(path, formats)
     if container == "text":
         return locate_csv(path, formats)
-    if wants_fast_read(path, check_workbook(path)):
+    checked = check_workbook(path)
+    if not checked.utf16 and wants_fast_read(path, checked.container):
         sheets = read_text_sheets(path)
         if sheets:
             located = locate_text(path, sheets, KINDS, KEY_KINDS)

@@ -19,7 +19,6 @@ otherwise the workbook is read the careful way instead.
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from typing import TYPE_CHECKING
 from ctc import progress
 from ctc.errors import UserError
 from ctc.importers.reading.columns import column_index
+from ctc.importers.reading.package import names, sheet_parts
+from ctc.importers.reading.sandbox import MAX_COLUMNS, MAX_SHEETS, probe
 from ctc.importers.reading.workbook import sniff
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 HEAD_BYTES = 1 << 16
 """How much of a worksheet's XML is read for its `<dimension>` (within the first few
 hundred bytes) and its first cell with a value."""
+MAX_FAST_CELLS = 1_048_576 * 32
+"""The most cells a big sheet may declare before it is probed under limits first."""
 CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(/>|>.*?</c>)', re.DOTALL)
 
 
@@ -83,32 +86,19 @@ def prepare_reading(path: Path) -> None:
         import ctc.importers.reading.screen  # noqa: F401
 
 
-def sheet_parts(path: Path) -> dict[str, str]:
-    """Sheet name -> its worksheet part in the zip, from the workbook's relationships."""
+def sheet_heads(path: Path) -> dict[str, bytes]:
+    """Sheet name -> the first bytes of its worksheet XML (the zip is opened once)."""
+    heads = {}
     with zipfile.ZipFile(path) as archive:
-        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    targets = {
-        m.group(1): m.group(2)
-        for m in re.finditer(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
-    }
-    targets |= {
-        m.group(2): m.group(1)
-        for m in re.finditer(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
-    }
-    parts = {}
-    for match in re.finditer(r'<sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook):
-        target = targets.get(match.group(2), "")
-        parts[html.unescape(match.group(1))] = (
-            target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        )
-    return parts
+        stored = names(archive)
+        for name, part in sheet_parts(archive).items():
+            heads[name] = _head(archive, stored[part]) if part in stored else b""
+    return heads
 
 
-def part_head(path: Path, part: str) -> bytes:
-    """The first bytes of a worksheet's XML, where its dimension and first cells stand."""
+def _head(archive: zipfile.ZipFile, stored: str) -> bytes:
     try:
-        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        with archive.open(stored) as stream:
             return stream.read(HEAD_BYTES)
     except (KeyError, zipfile.BadZipFile, OSError):
         return b""
@@ -165,16 +155,38 @@ def positions(frame: pl.DataFrame, head: bytes) -> tuple[int, int] | None:
     return None
 
 
+def suspicious(heads: dict[str, bytes]) -> bool:
+    """Whether a big workbook's own structure calls for a probe under limits first.
+
+    A sheet without a declared dimension, or one declaring more columns or
+    cells than any export has, may hide a stray far cell that would make the
+    reader allocate the whole grid; so do more sheets than a workbook needs.
+    """
+    if len(heads) > MAX_SHEETS:
+        return True
+    for head in heads.values():
+        declared = dimension(head)
+        if declared is None:
+            return True
+        first_row, first_column, last_row, last_column = declared
+        width = last_column - first_column + 1
+        if width > MAX_COLUMNS or (last_row - first_row + 1) * width > MAX_FAST_CELLS:
+            return True
+    return False
+
+
 def read_text_sheets(path: Path) -> list[TextSheet] | None:
     """Every sheet of a big .xlsx as text; None when a sheet's positions cannot be trusted."""
     import fastexcel
 
     try:
+        heads = sheet_heads(path)
+        if suspicious(heads):
+            probe(path)
         reader = fastexcel.read_excel(str(path))
-        parts = sheet_parts(path)
         sheets = []
         for name in reader.sheet_names:
-            head = part_head(path, parts.get(name, ""))
+            head = heads.get(name, b"")
             declared = dimension(head)
             rows = declared[2] - declared[0] + 1 if declared else 0
             progress.reading(f"Läser {path.name}", rows, path.stat().st_size)
@@ -185,7 +197,11 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
             if start is None:
                 return None
             sheets.append(TextSheet(name, frame, *start))
-    except (fastexcel.FastExcelError, KeyError, zipfile.BadZipFile, UnicodeError) as error:
+    except UserError:
+        raise
+    except BaseException as error:  # a Rust panic is a BaseException
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         raise UserError(
             f"{path.name}: arbetsboken går inte att läsa; den är trasig eller avkortad "
             f"({' '.join(str(error).split())[:160]})."

@@ -22,13 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from python_calamine import CalamineWorkbook
-
 from ctc.errors import UserError
 from ctc.importers.reading.columns import column_letter
 from ctc.importers.reading.fastread import TextSheet
 from ctc.importers.reading.rejection import Rejection
-from ctc.importers.reading.workbook import CellValue, sheet_rows
+from ctc.importers.reading.workbook import CellValue, Workbook, sheet_rows
 
 if TYPE_CHECKING:
     import polars as pl
@@ -178,7 +176,7 @@ def _best_header(kind: Kind, head: list[list[CellValue]]) -> tuple[int, dict[str
 
 
 def locate(
-    path: Path, workbook: CalamineWorkbook, kinds: tuple[Kind, ...], key_kinds: dict[str, Kind]
+    path: Path, workbook: Workbook, kinds: tuple[Kind, ...], key_kinds: dict[str, Kind]
 ) -> Located:
     """Find the sheet, kind and header of a workbook's data, reading its rows one by one.
 

@@ -14,16 +14,33 @@ Every problem is a `UserError` naming the file, in Swedish, on one line.
 from __future__ import annotations
 
 import datetime
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import CalamineWorkbook, PasswordError
 
 from ctc.errors import UserError
+from ctc.importers.reading.columns import column_letter
 from ctc.importers.reading.filetype import file_type
+from ctc.importers.reading.package import (
+    MAX_REPACK,
+    decode_xml,
+    error_cells,
+    farthest_cells,
+    is_ods,
+    is_utf16,
+    names,
+    normal,
+    repack_utf8,
+    sheet_parts,
+    workbook_part,
+)
+from ctc.importers.reading.sandbox import probe
+from ctc.importers.reading.xls import check_xls
 
 CellValue = (
     str
@@ -37,6 +54,9 @@ CellValue = (
     | None
 )
 """What python-calamine gives for one cell; an empty cell is ''."""
+
+ErrorCells = dict[tuple[int, int], str]
+"""(0-based row, column) -> the error value a cell shows (`#REF!`)."""
 
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 """The stream an encrypted (password-protected) .xlsx keeps in its OLE container."""
@@ -70,34 +90,24 @@ def _refuse(path: Path, why: str) -> UserError:
     return UserError(f"{path.name}: {why}")
 
 
-def check_zip(path: Path) -> None:
-    """Refuse a zip that is broken or built to exhaust the reader, before decompressing it."""
+def check_zip(path: Path) -> bool:
+    """Refuse a zip that is broken, not a workbook, or built to exhaust the reader.
+
+    Checks the sizes in the zip directory before anything is decompressed,
+    finds the workbook part through the package's relationships, and reads
+    the head of every XML part for a DTD. Returns whether the package's XML
+    is UTF-16 (then it is rewritten as UTF-8 before it is read).
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = archive.infolist()
-            if len(parts) > MAX_PARTS:
-                raise _refuse(path, f"arbetsboken har {len(parts)} delar; den vägras.")
-            total = sum(part.file_size for part in parts)
-            if total > MAX_UNCOMPRESSED:
-                raise _refuse(
-                    path,
-                    f"arbetsboken packas upp till {total // (1 << 20)} MB, mer än gränsen "
-                    f"{MAX_UNCOMPRESSED // (1 << 20)} MB; den vägras (zip-bomb?).",
-                )
-            for part in parts:
-                ratio = part.file_size / max(part.compress_size, 1)
-                if part.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-                    raise _refuse(
-                        path,
-                        f"delen {part.filename} packas upp {ratio:.0f} gånger större "
-                        "än den lagras; arbetsboken vägras (zip-bomb?).",
-                    )
-            names = {part.filename for part in parts}
-            if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-                raise _refuse(path, "är ingen Excelarbetsbok (xlsx, xlsm eller xls).")
-            for part in parts:
-                if part.filename.endswith((".xml", ".rels")):
-                    _check_prolog(path, archive, part)
+            _check_sizes(path, archive.infolist())
+            if workbook_part(archive) is None and not is_ods(archive):
+                raise _refuse(path, "är ingen Excelarbetsbok (xlsx, xlsm, xlsb eller ods).")
+            utf16 = False
+            for part in archive.infolist():
+                if normal(part.filename).endswith((".xml", ".rels")):
+                    utf16 = _check_prolog(path, archive, part) or utf16
+            return utf16
     except zipfile.BadZipFile:
         raise _refuse(
             path, "filen är trasig eller avkortad (zip-arkivet går inte att läsa)."
@@ -106,17 +116,41 @@ def check_zip(path: Path) -> None:
         raise _refuse(path, f"filen är trasig eller avkortad ({error}).") from None
 
 
-def _check_prolog(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+def _check_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package whose directory promises too many parts or too many bytes."""
+    if len(parts) > MAX_PARTS:
+        raise _refuse(path, f"arbetsboken har {len(parts)} delar; den vägras.")
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNCOMPRESSED:
+        raise _refuse(
+            path,
+            f"arbetsboken packas upp till {total // (1 << 20)} MB, mer än gränsen "
+            f"{MAX_UNCOMPRESSED // (1 << 20)} MB; den vägras (zip-bomb?).",
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise _refuse(
+                path,
+                f"delen {part.filename} packas upp {ratio:.0f} gånger större "
+                "än den lagras; arbetsboken vägras (zip-bomb?).",
+            )
+
+
+def _check_prolog(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
     """Refuse an XML part that declares a DTD: entities could expand without bound.
 
     Reads at most `PROLOG_BYTES` of the part: a DTD must stand before the root
-    element, and no Excel writer puts one there.
+    element, and no Excel writer puts one there. Returns whether the part is UTF-16.
     """
     try:
         with archive.open(part) as stream:
             head = stream.read(PROLOG_BYTES)
     except zipfile.BadZipFile:
         raise _refuse(path, f"filen är trasig eller avkortad (delen {part.filename}).") from None
+    utf16 = is_utf16(head)
+    if utf16:
+        head = decode_xml(head[: len(head) // 2 * 2]).encode("utf-8", "replace")
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     while text.startswith((b"<?", b"<!--")):
         end = text.find(b"?>" if text.startswith(b"<?") else b"-->")
@@ -129,6 +163,7 @@ def _check_prolog(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -
             f"delen {part.filename} deklarerar en DTD (<!DOCTYPE/<!ENTITY); "
             "arbetsboken vägras (entitetsexpansion).",
         )
+    return utf16
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -162,43 +197,153 @@ def sniff(path: Path) -> str:
     return container
 
 
-def check_workbook(path: Path) -> str:
-    """The safety checks every workbook passes before any reader opens it; its container."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A workbook that passed the safety checks: its container, and bytes to read instead."""
+
+    container: str
+    """"zip" (.xlsx, .xlsm, .xlsb, .ods) or "ole" (.xls)."""
+    utf16: bool = False
+    """A zip whose XML is UTF-16: it is rewritten as UTF-8 before it is read."""
+
+
+def check_workbook(path: Path) -> Checked:
+    """The safety checks every workbook passes before any reader opens it."""
     container = sniff(path)
     if container == "zip":
-        check_zip(path)
-    return container
+        return Checked(container, check_zip(path))
+    return Checked(container)
 
 
-def open_workbook(path: Path) -> CalamineWorkbook:
-    """Open a workbook after the safety checks; every failure is a one-line `UserError`."""
-    check_workbook(path)
+@dataclass(frozen=True, slots=True)
+class Workbook:
+    """A workbook open for reading: its worksheets, and the error cells the reader hides."""
+
+    book: CalamineWorkbook
+    sheet_names: list[str]
+    """The worksheets, in order (macro sheets, charts and modules hold no table)."""
+    errors: dict[str, dict[tuple[int, int], str]]
+    """Sheet -> (0-based row, column) -> the error value Excel shows (`#REF!`)."""
+
+
+def _prepared(path: Path, checked: Checked) -> tuple[bytes | None, dict[str, ErrorCells]]:
+    """Bytes to read instead of the file (or None), and every sheet's error cells."""
+    if checked.container == "ole":
+        found = check_xls(path)
+        return found.data, found.errors
+    with zipfile.ZipFile(path) as archive:
+        data = None
+        if checked.utf16:
+            if sum(info.file_size for info in archive.infolist()) > MAX_REPACK:
+                raise _refuse(path, "arbetsboken är för stor för att läsas med UTF-16-delar.")
+            data = repack_utf8(archive)
+        errors = {}
+        stored = names(archive)
+        for sheet, part in sheet_parts(archive).items():
+            if part in stored:
+                cells = error_cells(decode_xml(archive.read(stored[part])).encode("utf-8"))
+                if cells:
+                    errors[sheet] = cells
+    return data, errors
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Open a workbook after the safety checks and a probe under limits (`sandbox`).
+
+    Every failure is a one-line `UserError` naming the file.
+    """
+    checked = check_workbook(path)
+    data, errors = _prepared(path, checked)
+    sizes = probe(path, data, lambda: _far_cell(path, checked))
+    worksheets = [s.name for s in sizes if s.kind == "WorkSheet"]
+    if not worksheets:
+        if any(s.kind == "MacroSheet" for s in sizes):
+            raise _refuse(
+                path, "arbetsboken har bara makroblad (Excel 4.0-makron) och inget kalkylblad."
+            )
+        raise _refuse(path, "arbetsboken är tom (inga blad).")
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        if data is None:
+            book = CalamineWorkbook.from_path(str(path))
+        else:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
         raise _refuse(path, "arbetsboken är lösenordsskyddad; spara den utan lösenord.") from None
-    except (CalamineError, ValueError, OSError) as error:
-        raise _refuse(path, _calamine_reason(error)) from None
-    if not workbook.sheet_names:
-        raise _refuse(path, "arbetsboken är tom (inga blad).")
-    return workbook
+    except BaseException as error:  # a Rust panic is a BaseException
+        raise _reader_failed(path, error) from None
+    return Workbook(book, worksheets, errors)
 
 
-def _calamine_reason(error: Exception) -> str:
+def _far_cell(path: Path, checked: Checked) -> str | None:
+    """`blad Utfall, cell XFD1048576`: the farthest cell of a zip workbook, for a message."""
+    if checked.container != "zip":
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            cells = farthest_cells(archive)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return None
+    if not cells:
+        return None
+    sheet, (row, column) = max(cells.items(), key=lambda item: item[1][1] * 2**21 + item[1][0])
+    return f"blad {sheet}, cell {column_letter(column)}{row + 1},"
+
+
+def _reader_failed(path: Path, error: BaseException, sheet: str | None = None) -> UserError:
+    """The reader's exception (a panic too) as one line; never swallow an interrupt."""
+    if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise error
+    where = f"bladet {sheet}: " if sheet else ""
+    return _refuse(path, where + _calamine_reason(error))
+
+
+def _calamine_reason(error: BaseException) -> str:
     text = " ".join(str(error).split())
     if "password" in text.lower() or "encrypt" in text.lower():
         return "arbetsboken är lösenordsskyddad; spara den utan lösenord."
     return f"arbetsboken går inte att läsa; den är trasig eller avkortad ({text[:160]})."
 
 
-def sheet_rows(path: Path, workbook: CalamineWorkbook, name: str) -> SheetRows:
-    """The rows of one sheet, streamed; a sheet that cannot be parsed is a `UserError`."""
+def sheet_rows(path: Path, workbook: Workbook, name: str) -> SheetRows:
+    """The rows of one sheet, streamed, error cells shown as their values (`#REF!`).
+
+    A sheet that cannot be parsed, and a reader that fails while rows are
+    streamed, are a `UserError`.
+    """
     try:
-        sheet = workbook.get_sheet_by_name(name)
-    except (CalamineError, ValueError) as error:
-        raise _refuse(path, f"bladet {name}: {_calamine_reason(error)}") from None
-    start = sheet.start
-    first_column = start[1] if start else 0
+        sheet = workbook.book.get_sheet_by_name(name)
+        start = sheet.start
+    except BaseException as error:
+        raise _reader_failed(path, error, name) from None
+    first_row, first_column = start if start else (0, 0)
     # calamine's rows hold no None, so they are rows of `CellValue` (lists are invariant).
     rows = cast("Iterator[list[CellValue]]", sheet.iter_rows())
-    return SheetRows(name, first_column, rows)
+    errors = workbook.errors.get(name, {})
+    return SheetRows(
+        name, first_column, _guarded(path, name, rows, errors, (first_row, first_column))
+    )
+
+
+def _guarded(
+    path: Path,
+    name: str,
+    rows: Iterator[list[CellValue]],
+    errors: ErrorCells,
+    start: tuple[int, int],
+) -> Iterator[list[CellValue]]:
+    """The rows with error cells filled in; a reader failure mid-sheet is a `UserError`."""
+    row_number = start[0]
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except BaseException as error:
+            raise _reader_failed(path, error, name) from None
+        if errors:
+            for (r, c), value in errors.items():
+                index = c - start[1]
+                if r == row_number and 0 <= index < len(row):
+                    row[index] = value
+        row_number += 1
+        yield row
