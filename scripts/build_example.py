@@ -27,6 +27,7 @@ from beancount.parser.grammar import ValueType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import example_exports
 import example_scenarios
 import example_world as world
 from synthetic_xlsx import write_xlsx
@@ -535,12 +536,20 @@ def workbooks() -> dict[str, list[tuple[str, list[list[object]]]]]:
     return books
 
 
+TEXT_EXPORT_YEAR = 2018
+"""The year whose rows are also written as SIE 4 and CSV (`example_exports`; not imported)."""
+
+
 def write_workbooks(examples: Path) -> list[Path]:
-    """Write the example workbooks, byte-identically on every run."""
+    """Write the example workbooks and text exports, byte-identically on every run."""
     paths = []
     for name, sheets in workbooks().items():
         path = examples / name
         write_xlsx(path, sheets)
+        paths.append(path)
+    for suffix, render in ((".se", example_exports.sie_text), (".csv", example_exports.csv_text)):
+        path = examples / f"utfall_{TEXT_EXPORT_YEAR}{suffix}"
+        path.write_bytes(render(TEXT_EXPORT_YEAR))
         paths.append(path)
     return paths
 

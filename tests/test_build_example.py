@@ -38,6 +38,8 @@ def test_build_script_reproduces_the_committed_example(tmp_path):
     assert len(workbooks) == 13
     for name in workbooks:
         assert (examples / name).read_bytes() == (EXAMPLES / name).read_bytes(), name
+    for name in ("utfall_2018.se", "utfall_2018.csv"):
+        assert (examples / name).read_bytes() == (EXAMPLES / name).read_bytes(), name
 
 
 def test_every_imported_entry_of_the_example_names_its_source_row():

@@ -35,6 +35,13 @@ COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 PERIOD = re.compile(r"^(\d{4})[-/ ]?(\d{2})$")
 
 
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+    | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+"""The error values a formula cell shows; the readers hand them on as text."""
+
+
 class CellError(ValueError):
     """A cell that cannot be read as what its column holds; the message says why, in Swedish."""
 
@@ -81,10 +88,21 @@ def _from_float(value: float) -> Decimal:
     return rounded
 
 
+def _excel_error(text: str) -> CellError | None:
+    """The error for a cell that shows an Excel error value, or None."""
+    if text.upper() in EXCEL_ERRORS:
+        return CellError(
+            f"cellen visar Excels felvärde {text.upper()} (formeln går inte att räkna ut)"
+        )
+    return None
+
+
 def _from_text(value: str) -> Decimal:
     text = value.strip()
     if not text:
         raise CellError("beloppet saknas")
+    if text[0] == "#" and (error := _excel_error(text)):
+        raise error
     cleaned = CURRENCY.sub("", text.translate(MINUSES)).translate(SPACES)
     negative = False
     if cleaned.startswith("(") and cleaned.endswith(")"):
@@ -138,6 +156,8 @@ def _date_from_text(text: str) -> datetime.date:
     """A date written as text: ISO (ÅÅÅÅ-MM-DD) or compact (ÅÅÅÅMMDD)."""
     if not text:
         raise CellError("datumet saknas")
+    if text[0] == "#" and (error := _excel_error(text)):
+        raise error
     if match := ISO_DATE.match(text):
         return _date(text, *map(int, match.groups()))
     if COMPACT_DATE.match(text):
