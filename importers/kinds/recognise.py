@@ -50,7 +50,7 @@ def locate_file(path: Path, formats: SourceFormats = DEFAULT_FORMATS) -> Located
     if container == "text":
         return locate_csv(path, formats)
     checked = check_workbook(path)
-    if not checked.utf16 and wants_fast_read(path, checked.container):
+    if not checked.repack and wants_fast_read(path, checked.container):
         sheets = read_text_sheets(path)
         if sheets:
             located = locate_text(path, sheets, KINDS, KEY_KINDS)

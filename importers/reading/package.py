@@ -112,8 +112,8 @@ def _rels_of(part: str) -> str:
     return str(path.parent / "_rels" / f"{path.name}.rels").lstrip("./")
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its worksheet part (normalised), through the workbook's relationships."""
+def sheet_relations(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Sheet name -> (its part, normalised; its relationship's kind, `worksheet`, `xlmacrosheet` ...)."""
     parts = names(archive)
     workbook = workbook_part(archive)
     if workbook is None or not workbook.endswith(".xml"):
@@ -123,7 +123,8 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     if rels_name is not None:
         for rel in _relationships(read_xml(archive, rels_name)):
             if "Id" in rel and "Target" in rel:
-                targets[rel["Id"]] = _resolve(workbook, rel["Target"])
+                kind = rel.get("Type", "").rsplit("/", 1)[-1].lower()
+                targets[rel["Id"]] = (_resolve(workbook, rel["Target"]), kind)
     found = {}
     for match in SHEET.finditer(read_xml(archive, parts[workbook])):
         attributes = dict(re.findall(r'([\w:]+)\s*=\s*"([^"]*)"', match.group(1)))
@@ -131,6 +132,20 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         if "name" in attributes and rid in targets:
             found[html.unescape(attributes["name"])] = targets[rid]
     return found
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part (normalised), through the workbook's relationships."""
+    return {name: part for name, (part, _) in sheet_relations(archive).items()}
+
+
+def macro_sheets(archive: zipfile.ZipFile) -> set[str]:
+    """The Excel 4.0 macro sheets of a package (the reader refuses a workbook that has any)."""
+    return {
+        name
+        for name, (part, kind) in sheet_relations(archive).items()
+        if "macrosheet" in kind or "/macrosheets/" in f"/{part}"
+    }
 
 
 CELL_REFERENCE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
@@ -167,15 +182,31 @@ def error_cells(data: bytes) -> dict[tuple[int, int], str]:
     return found
 
 
-def repack_utf8(archive: zipfile.ZipFile) -> bytes:
-    """The package with every UTF-16 XML part rewritten as UTF-8 (other parts unchanged)."""
+def repack(archive: zipfile.ZipFile, drop: set[str]) -> bytes:
+    """The package with its XML in UTF-8 and the sheets named in `drop` left out of the workbook.
+
+    The reader understands UTF-8 only, and refuses a workbook with macro
+    sheets; the data sheets are read the same either way.
+    """
+    workbook = workbook_part(archive)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
         for info in archive.infolist():
             data = archive.read(info)
-            if is_utf16(data[:4]):
+            name = normal(info.filename)
+            if is_utf16(data[:4]) or (name == workbook and drop):
                 text = decode_xml(data).lstrip("\ufeff")
                 text = re.sub(r'(<\?xml[^>]*?encoding=")[^"]*(")', r"\1UTF-8\2", text, count=1)
+                if name == workbook:
+                    text = _without_sheets(text, drop)
                 data = text.encode("utf-8")
-            out.writestr(normal(info.filename), data)
+            out.writestr(name, data)
     return buffer.getvalue()
+
+
+def _without_sheets(text: str, drop: set[str]) -> str:
+    def keep(match: re.Match[str]) -> str:
+        found = re.search(r'\bname\s*=\s*"([^"]*)"', match.group(1))
+        return "" if found and html.unescape(found.group(1)) in drop else match.group(0)
+
+    return SHEET.sub(keep, text)

@@ -33,9 +33,10 @@ from ctc.importers.reading.package import (
     farthest_cells,
     is_ods,
     is_utf16,
+    macro_sheets,
     names,
     normal,
-    repack_utf8,
+    repack,
     sheet_parts,
     workbook_part,
 )
@@ -95,8 +96,8 @@ def check_zip(path: Path) -> bool:
 
     Checks the sizes in the zip directory before anything is decompressed,
     finds the workbook part through the package's relationships, and reads
-    the head of every XML part for a DTD. Returns whether the package's XML
-    is UTF-16 (then it is rewritten as UTF-8 before it is read).
+    the head of every XML part for a DTD. Returns whether the package must be
+    rewritten before it is read (UTF-16 XML, or macro sheets; see `package.repack`).
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -107,7 +108,7 @@ def check_zip(path: Path) -> bool:
             for part in archive.infolist():
                 if normal(part.filename).endswith((".xml", ".rels")):
                     utf16 = _check_prolog(path, archive, part) or utf16
-            return utf16
+            return utf16 or bool(macro_sheets(archive))
     except zipfile.BadZipFile:
         raise _refuse(
             path, "filen är trasig eller avkortad (zip-arkivet går inte att läsa)."
@@ -203,8 +204,8 @@ class Checked:
 
     container: str
     """"zip" (.xlsx, .xlsm, .xlsb, .ods) or "ole" (.xls)."""
-    utf16: bool = False
-    """A zip whose XML is UTF-16: it is rewritten as UTF-8 before it is read."""
+    repack: bool = False
+    """A zip with UTF-16 XML or macro sheets: it is rewritten before it is read."""
 
 
 def check_workbook(path: Path) -> Checked:
@@ -233,10 +234,8 @@ def _prepared(path: Path, checked: Checked) -> tuple[bytes | None, dict[str, Err
         return found.data, found.errors
     with zipfile.ZipFile(path) as archive:
         data = None
-        if checked.utf16:
-            if sum(info.file_size for info in archive.infolist()) > MAX_REPACK:
-                raise _refuse(path, "arbetsboken är för stor för att läsas med UTF-16-delar.")
-            data = repack_utf8(archive)
+        if checked.repack:
+            data = _repacked(path, archive)
         errors = {}
         stored = names(archive)
         for sheet, part in sheet_parts(archive).items():
@@ -245,6 +244,21 @@ def _prepared(path: Path, checked: Checked) -> tuple[bytes | None, dict[str, Err
                 if cells:
                     errors[sheet] = cells
     return data, errors
+
+
+def _repacked(path: Path, archive: zipfile.ZipFile) -> bytes:
+    """The package rewritten for the reader: UTF-8 XML, macro sheets left out."""
+    macros = macro_sheets(archive)
+    if macros and not set(sheet_parts(archive)) - macros:
+        raise _refuse(
+            path, "arbetsboken har bara makroblad (Excel 4.0-makron) och inget kalkylblad."
+        )
+    if sum(info.file_size for info in archive.infolist()) > MAX_REPACK:
+        raise _refuse(
+            path,
+            "arbetsboken måste skrivas om för att läsas (UTF-16 eller makroblad) men är för stor; spara den som .xlsx.",
+        )
+    return repack(archive, macros)
 
 
 def open_workbook(path: Path) -> Workbook:
