@@ -26,7 +26,8 @@ from oddfiles import (
     with_filepass,
     workbook_stream,
 )
-from test_import_errors import assert_refused, ctc_import, example_copy  # noqa: F401
+from test_import_errors import assert_refused, ctc_import
+from test_import_errors import example_copy as shared_example_copy  # noqa: F401
 from workbooks import HEADER, ROWS, export, xls_export
 
 from ctc.errors import UserError
