@@ -315,3 +315,18 @@ def test_the_separator_is_the_one_that_splits_consistently():
     assert sniff_separator("a;b;c\n1,5;2,5;3\n") == ";"
     assert sniff_separator("a,b,c\n1,2,3\n") == ","
     assert sniff_separator("a\tb\n1,5\t2\n") == "\t"
+
+
+def test_the_mapping_checks_its_sie_and_csv_tables():
+    from ctc.errors import UserError
+    from ctc.source_formats import parse_source_formats
+
+    formats = parse_source_formats({"sie": {"project_dimension": 0, "activity_dimension": 20}}, "m")
+    assert (formats.sie.responsibility, formats.sie.project, formats.sie.activity) == (1, None, 20)
+    assert parse_source_formats({"csv": {"separator": "tab"}}, "m").csv.separator == "\t"
+    with pytest.raises(UserError, match=r'separator ska vara ";", ",", "\|" eller "tab"'):
+        parse_source_formats({"csv": {"separator": ":"}}, "m")
+    with pytest.raises(UserError, match="okänd teckenkodning 'klingon'"):
+        parse_source_formats({"csv": {"encoding": "klingon"}}, "m")
+    with pytest.raises(UserError, match="project_dimension ska vara ett dimensionsnummer"):
+        parse_source_formats({"sie": {"project_dimension": "sex"}}, "m")

@@ -1,4 +1,4 @@
-"""`ctc import`: read Excel files into the ledger, or take an import back."""
+"""`ctc import`: read exports (Excel, SIE 4, CSV) into the ledger, or take an import back."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ def import_files(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Excelfiler (xlsx, xlsm, xls) att läsa in.", metavar="FIL", show_default=False
+            help="Filer att läsa in: Excel (xlsx, xlsm, xlsb, xls), ods, SIE 4 eller CSV.",
+            metavar="FIL",
+            show_default=False,
         ),
     ] = None,
     ledger: Annotated[
@@ -56,7 +58,7 @@ def import_files(
         ),
     ] = None,
 ) -> None:
-    """Läs in Excelfiler (utfall, tjänster, växlingsbeslut, kommunbidrag) i huvudboken."""
+    """Läs in exporter (utfall, tjänster, växlingsbeslut, kommunbidrag) i huvudboken."""
     if undo is not None:
         if files:
             raise UserError("--undo tar en fil; ange inga andra filer.")
@@ -64,7 +66,7 @@ def import_files(
         sys.stdout.write((result.as_json() + "\n") if json else result.as_text())
         return
     if not files:
-        raise UserError("Ange minst en Excelfil att läsa in (eller --undo FILE).")
+        raise UserError("Ange minst en fil att läsa in (eller --undo FILE).")
     with progress.shown(enabled=not json and sys.stderr.isatty()):
         summary = run_import(files, ledger, config, dry_run, decision)
     sys.stdout.write(as_json(summary) + "\n" if json else as_text(summary))

@@ -1,7 +1,8 @@
 """The child process of `ctc.importers.reading.sandbox`: read a workbook under hard limits.
 
-Run as a script (`python -I probe_child.py FILE DATA_BYTES CPU_SECONDS MAX_SHEETS`,
-FILE `-` for the workbook's bytes on standard input). It caps its own
+Run as a script (`python -I -S probe_child.py SITE FILE DATA_BYTES CPU_SECONDS
+MAX_SHEETS`: SITE the folder python-calamine is installed in, FILE `-` for the
+workbook's bytes on standard input). It caps its own
 memory (RLIMIT_DATA) and CPU time (RLIMIT_CPU), opens the workbook with
 python-calamine exactly as the importer will, builds every sheet's cell
 range and walks its rows, and prints one JSON line: each sheet's kind and
@@ -63,7 +64,8 @@ def probe(source: str, max_sheets: int) -> dict[str, Any]:
 
 def main() -> None:
     """Parse the arguments, set the limits, probe, print one JSON line."""
-    source, data_bytes, cpu_seconds, max_sheets = sys.argv[1:5]
+    site, source, data_bytes, cpu_seconds, max_sheets = sys.argv[1:6]
+    sys.path.insert(0, site)  # started without `site` (-S): it costs more than the probe
     _limit(int(data_bytes), int(cpu_seconds))
     result = probe(source, int(max_sheets))
     sys.stdout.write(json.dumps(result, default=list) + "\n")

@@ -26,10 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import python_calamine
+
 from ctc.errors import UserError
 from ctc.importers.reading.columns import column_letter
 
 CHILD = Path(__file__).with_name("probe_child.py")
+SITE = str(Path(python_calamine.__file__).resolve().parent.parent)
+"""Where python-calamine is installed: the child starts without `site` and looks only there."""
 MIN_MEMORY = 256 << 20
 """The least memory a probe may use: far more than any workbook under 10 MB needs."""
 MEMORY_PER_BYTE = 16
@@ -72,7 +76,7 @@ def probe(
     """
     size = len(data) if data is not None else path.stat().st_size
     memory, cpu = limits(size)
-    command = [sys.executable, "-I", str(CHILD), "-" if data is not None else str(path)]
+    command = [sys.executable, "-I", "-S", str(CHILD), SITE, "-" if data is not None else str(path)]
     command += [str(memory), str(cpu), str(MAX_SHEETS)]
     try:
         done = subprocess.run(
