@@ -183,3 +183,77 @@ def ods(path: Path, rows: list[list[object]], sheet: str = "Utfall") -> Path:
             "content.xml", ODS_CONTENT.format(sheet=sheet, rows=body), zipfile.ZIP_DEFLATED
         )
     return path
+
+
+def _varint(value: int) -> bytes:
+    out = b""
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out += bytes([byte | (0x80 if value else 0)])
+        if not value:
+            return out
+
+
+def brt(kind: int, data: bytes = b"") -> bytes:
+    """One BIFF12 record of an .xlsb part: type and size as 7-bit varints."""
+    typ = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    return typ + _varint(len(data)) + data
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb(path: Path, rows: list[list[object]], sheet: str = "Utfall", rel_id: str = "rId1") -> Path:
+    """A minimal Excel binary workbook (.xlsb): numbers as BrtCellReal, text as BrtCellSt.
+
+    The sheet is bound by relationship `rel_id`; the package defines only `rId1`.
+    """
+    width = max(len(row) for row in rows)
+    cells = b""
+    for r, row in enumerate(rows):
+        cells += brt(0x0000, struct.pack("<IIHBBB", r, 0, 300, 0, 0, 0) + b"\0" * 6)
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                cells += brt(0x0006, struct.pack("<II", c, 0) + _wide(value))
+            elif value is not None:
+                cells += brt(0x0005, struct.pack("<IId", c, 0, float(value)))  # type: ignore[arg-type]
+    worksheet = (
+        brt(0x0081)
+        + brt(0x0094, struct.pack("<IIII", 0, len(rows) - 1, 0, width - 1))
+        + brt(0x0091)
+        + cells
+        + brt(0x0092)
+        + brt(0x0082)
+    )
+    workbook = (
+        brt(0x0083)
+        + brt(0x008F)
+        + brt(0x009C, struct.pack("<II", 0, 1) + _wide(rel_id) + _wide(sheet))
+        + brt(0x0090)
+        + brt(0x0084)
+    )
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
+            '/package/2006/content-types"><Default Extension="bin" ContentType="application/'
+            'vnd.ms-excel.sheet.binary.macroEnabled.main"/><Default Extension="rels" ContentType='
+            '"application/vnd.openxmlformats-package.relationships+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}'
+            '/officeDocument" Target="xl/workbook.bin"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.bin.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}'
+            '/worksheet" Target="worksheets/sheet1.bin"/></Relationships>',
+        )
+        archive.writestr("xl/workbook.bin", workbook)
+        archive.writestr("xl/worksheets/sheet1.bin", worksheet)
+    return path

@@ -25,6 +25,7 @@ from oddfiles import (
     rezip,
     with_filepass,
     workbook_stream,
+    xlsb,
 )
 from test_import_errors import assert_refused, ctc_import
 from test_import_errors import example_copy as shared_example_copy  # noqa: F401
@@ -142,6 +143,18 @@ def test_a_workbook_of_macro_sheets_only_says_so(example_copy, tmp_path):
 def test_an_opendocument_spreadsheet_is_read(example_copy, tmp_path):
     path = ods(tmp_path / "utfall.ods", [HEADER, *ROWS])
     assert read_totals(example_copy, path) == TOTALS
+
+
+def test_an_excel_binary_workbook_is_read(example_copy, tmp_path):
+    path = xlsb(tmp_path / "utfall.xlsb", [list(HEADER), *[[_serial(v) for v in r] for r in ROWS]])
+    assert read_totals(example_copy, path) == TOTALS
+
+
+def test_an_xlsb_that_makes_the_reader_panic_is_one_line(example_copy, tmp_path):
+    # The sheet's relationship id is missing from the package: calamine panics.
+    rows = [list(HEADER), *[[_serial(v) for v in r] for r in ROWS]]
+    path = xlsb(tmp_path / "panik.xlsb", rows, rel_id="rId7")
+    assert_refused(example_copy, path, "arbetsboken går inte att läsa; läsaren gav upp (panik)")
 
 
 def test_error_cells_are_named_with_sheet_row_and_column(example_copy, tmp_path):
