@@ -70,6 +70,13 @@ def compound(streams: dict[str, bytes], loop: bool = False, true_sizes: bool = F
     return header + body
 
 
+class ExcelError:
+    """An error value for `biff5_workbook` (a BOOLERR record): 0x17 is #REF!, 0x07 #DIV/0!."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
 def record(kind: int, data: bytes = b"") -> bytes:
     """One BIFF record."""
     return struct.pack("<HH", kind, len(data)) + data
@@ -80,7 +87,9 @@ def biff5_workbook(rows: list[list[object]], codepage: int, sheet: str = "Utfall
     cells = b""
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if isinstance(value, str):
+            if isinstance(value, ExcelError):
+                cells += record(0x0205, struct.pack("<HHHBB", r, c, 15, value.code, 1))
+            elif isinstance(value, str):
                 raw = value.encode("mac_roman")
                 cells += record(0x0204, struct.pack("<HHHH", r, c, 15, len(raw)) + raw)
             elif value is not None:

@@ -19,6 +19,7 @@ import pytest
 import xlsxwriter
 from conftest import PROCESS_TIMEOUT
 from oddfiles import (
+    ExcelError,
     biff5_workbook,
     compound,
     ods,
@@ -264,6 +265,31 @@ def test_biff5_with_the_mac_code_page_is_read(example_copy, tmp_path):
     path = tmp_path / "mac.xls"
     path.write_bytes(compound({"Book": biff5_workbook(rows, 0x8000)}))
     assert read_totals(example_copy, path) == TOTALS
+
+
+def test_an_error_cell_of_an_xls_is_named(example_copy, tmp_path):
+    rows = [list(HEADER), *[[_serial(v) for v in row] for row in ROWS]]
+    rows[2][6] = ExcelError(0x17)
+    path = tmp_path / "fel.xls"
+    path.write_bytes(compound({"Book": biff5_workbook(rows, 1252)}))
+    assert_refused(example_copy, path, "Excels felvärde #REF!", "kolumn G, rad 3")
+
+
+def test_an_unknown_code_page_is_named(example_copy, tmp_path):
+    rows = [list(HEADER), *[[_serial(v) for v in row] for row in ROWS]]
+    path = tmp_path / "teckentabell.xls"
+    path.write_bytes(compound({"Book": biff5_workbook(rows, 12345)}))
+    assert_refused(example_copy, path, "teckentabell 12345", "spara den som .xlsx")
+
+
+def test_an_encrypted_opendocument_spreadsheet_is_named(example_copy, tmp_path):
+    def encrypted(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if name == "META-INF/manifest.xml":
+            data = data.replace(b"/></manifest", b"><manifest:encryption-data/></manifest")
+        return [(name, data)]
+
+    path = rezip(ods(tmp_path / "mall.ods", [HEADER]), tmp_path / "hemlig.ods", encrypted)
+    assert_refused(example_copy, path, "lösenordsskyddad")
 
 
 def test_a_reader_panic_becomes_one_line(tmp_path):

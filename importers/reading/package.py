@@ -107,6 +107,15 @@ def is_ods(archive: zipfile.ZipFile) -> bool:
     return stored is not None and archive.read(stored).strip() == ODS_MIMETYPE
 
 
+def is_encrypted_ods(archive: zipfile.ZipFile) -> bool:
+    """Whether an OpenDocument package's manifest says its parts are encrypted (a password)."""
+    stored = names(archive).get("META-INF/manifest.xml")
+    if stored is None or not is_ods(archive):
+        return False
+    with archive.open(stored) as stream:
+        return b"encryption-data" in stream.read(1 << 20)
+
+
 def _rels_of(part: str) -> str:
     path = PurePosixPath(part)
     return str(path.parent / "_rels" / f"{path.name}.rels").lstrip("./")

@@ -18,6 +18,7 @@ are probed only when their own structure looks wrong (see `fastread`).
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -42,6 +43,8 @@ CPU_SECONDS = 5
 CPU_PER_MB = 1
 WALL_FACTOR = 6
 """The wall-clock safety net, as a multiple of the CPU limit (a busy machine is slow, not wrong)."""
+CODEPAGE = re.compile(r"Codepage (\w+) not found", re.IGNORECASE)
+"""How the reader says it does not know an .xls's code page."""
 MAX_SHEETS = 1000
 MAX_COLUMNS = 4096
 """The widest sheet read: real exports have tens of columns; this is 4 096 (column FEP)."""
@@ -145,6 +148,12 @@ def _sheets(path: Path, result: dict[str, Any], memory: int) -> list[SheetSize]:
         raise _too_big(path, memory)
     if error is not None:
         message = result.get("message", "")
+        codepage = CODEPAGE.search(message)
+        if codepage:
+            raise UserError(
+                f"{path.name}: arbetsboken är skriven i teckentabell {_number(codepage.group(1))}, som "
+                "inte kan läsas; öppna den i Excel (eller LibreOffice) och spara den som .xlsx."
+            )
         what = "läsaren gav upp (panik)" if error == "panic" else "den är trasig eller avkortad"
         raise UserError(f"{path.name}: arbetsboken går inte att läsa; {what} ({message}).")
     sheets = [_size(item) for item in result.get("sheets", [])]
@@ -157,6 +166,14 @@ def _sheets(path: Path, result: dict[str, Any], memory: int) -> list[SheetSize]:
                 "utanför tabellen och spara igen."
             )
     return sheets
+
+
+def _number(hexadecimal: str) -> str:
+    """A code page as Windows numbers it (the reader writes it in hexadecimal)."""
+    try:
+        return str(int(hexadecimal, 16))
+    except ValueError:
+        return hexadecimal
 
 
 def _size(item: dict[str, Any]) -> SheetSize:

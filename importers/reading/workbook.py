@@ -31,6 +31,7 @@ from ctc.importers.reading.package import (
     decode_xml,
     error_cells,
     farthest_cells,
+    is_encrypted_ods,
     is_ods,
     is_utf16,
     macro_sheets,
@@ -104,6 +105,10 @@ def check_zip(path: Path) -> bool:
             _check_sizes(path, archive.infolist())
             if workbook_part(archive) is None and not is_ods(archive):
                 raise _refuse(path, "är ingen Excelarbetsbok (xlsx, xlsm, xlsb eller ods).")
+            if is_encrypted_ods(archive):
+                raise _refuse(
+                    path, "arbetsboken är lösenordsskyddad (krypterad); spara den utan lösenord."
+                )
             utf16 = False
             for part in archive.infolist():
                 if normal(part.filename).endswith((".xml", ".rels")):

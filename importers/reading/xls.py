@@ -23,12 +23,6 @@ from ctc.importers.reading.compound import CompoundError, open_compound
 
 MAC_ROMAN = 10000
 SAVE_AS = "öppna den i Excel (eller LibreOffice) och spara den som .xlsx"
-KNOWN_CODEPAGES = frozenset(
-    {367, 437, 720, 737, 775, 850, 852, 855, 857, 858, 860, 861, 862, 863, 864, 865, 866, 869}
-    | {874, 932, 936, 949, 950, 1200, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258}
-    | {1361, 10000, 10007, 20127, 20866, 21866, 28591, 28592, 65000, 65001, MAC_ROMAN_BIFF}
-)
-"""Code pages an .xls is read in (the reader's list, and BIFF's Mac Roman, which is corrected)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +69,6 @@ def _check(path: Path) -> XlsCheck:
         raise _refuse(
             path,
             "arbetsboken är lösenordsskyddad (krypterad eller XOR-skyddad); spara den utan lösenord.",
-        )
-    if info.codepage is not None and info.codepage not in KNOWN_CODEPAGES:
-        raise _refuse(
-            path,
-            f"arbetsboken har teckentabellen {info.codepage}, som inte kan läsas; {SAVE_AS}.",
         )
     find_errors(stream, info)
     corrected = None
