@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import xlsxwriter
-from conftest import PROCESS_TIMEOUT
 from oddfiles import (
     ExcelError,
     biff5_workbook,
@@ -28,7 +25,7 @@ from oddfiles import (
     workbook_stream,
     xlsb,
 )
-from test_import_errors import assert_refused, ctc_import
+from test_import_errors import assert_refused, ctc_import, import_peak
 from test_import_errors import example_copy as shared_example_copy  # noqa: F401
 from workbooks import HEADER, ROWS, export, xls_export
 
@@ -209,25 +206,11 @@ def test_five_thousand_sheets_are_refused(example_copy, tmp_path):
 @pytest.mark.slow
 def test_a_stray_far_cell_stays_under_500_mb(example_copy, tmp_path):
     path = xlsxwriter_export(tmp_path / "far.xlsx", lambda b, s: s.write(1048575, 16383, "x"))
-    probe_script = (
-        "import resource, subprocess, sys\n"
-        "r = subprocess.run([sys.executable, '-m', 'ctc.cli', 'import', '--dry-run', '--ledger',"
-        f" {str(example_copy)!r}, {str(path)!r}], capture_output=True, text=True,"
-        f" timeout={PROCESS_TIMEOUT})\n"
-        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.stderr)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe_script],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=2 * PROCESS_TIMEOUT,
-    )
-    code, peak_kib, message = result.stdout.split(" ", 2)
+    code, peak_kib, message = import_peak(example_copy, path)
     assert code == "1"
     assert "XFD1048576" in message and "Traceback" not in message
     assert len(message.strip().splitlines()) == 1
-    assert int(peak_kib) < 500 * 1024
+    assert peak_kib < 500 * 1024
 
 
 # --- .xls: the compound file and the BIFF records ------------------------------------------

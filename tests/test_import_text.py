@@ -50,6 +50,12 @@ def test_the_example_year_gives_the_same_control_totals_in_every_format(example_
     assert summary["rejected"] == []
 
 
+def add_to_mapping(main: Path, toml: str) -> None:
+    """Append tables to the ledger's mapping file."""
+    mapping = main.with_name("mapping.toml")
+    mapping.write_text(mapping.read_text(encoding="utf-8") + "\n" + toml, encoding="utf-8")
+
+
 # --- SIE 4 ----------------------------------------------------------------------------------
 
 
@@ -124,11 +130,7 @@ def test_sie_from_another_writer_counts_rtrans_once_and_btrans_never(example_cop
 
 def test_sie_rows_keep_their_line_voucher_and_the_dimensions_mapped(example_copy, tmp_path):
     path = visma_like(tmp_path / "huvudbok.sie")
-    mapping = example_copy.with_name("mapping.toml")
-    mapping.write_text(
-        mapping.read_text(encoding="utf-8") + "\n[sie]\ncounterparty_dimension = 9\n",
-        encoding="utf-8",
-    )
+    add_to_mapping(example_copy, "[sie]\ncounterparty_dimension = 9\n")
     summary = run_import([path], example_copy)
     assert summary.files[0].imported == 4
     entries = sorted(
@@ -284,11 +286,7 @@ def test_the_mapping_fixes_separator_and_encoding(example_copy, tmp_path):
     path.write_bytes(
         "Datum|Konto|Ansvar|Projekt|Belopp\n2021-01-25|5011|110240|CTC|1,5\n".encode("latin-1")
     )
-    mapping = example_copy.with_name("mapping.toml")
-    mapping.write_text(
-        mapping.read_text(encoding="utf-8") + '\n[csv]\nseparator = "|"\nencoding = "latin-1"\n',
-        encoding="utf-8",
-    )
+    add_to_mapping(example_copy, '[csv]\nseparator = "|"\nencoding = "latin-1"\n')
     summary = run_import([path], example_copy, dry_run=True)
     assert summary.files[0].programme_total == D("1.50")
     assert (
