@@ -38,6 +38,8 @@ SHEET_KINDS = {0: "worksheet", 1: "macro", 2: "chart", 6: "vba"}
 MAC_ROMAN_BIFF = 0x8000
 """The code page BIFF writes for Mac Roman; the readers know it as 10000."""
 MAX_ERROR_CELLS = 10_000
+MAX_RECORDS = 5_000_000
+"""Records walked looking for error cells: more than any .xls of 65 536 rows holds."""
 
 
 @dataclass(slots=True)
@@ -98,14 +100,18 @@ def _sheet(data: bytes, version: int) -> tuple[str, str, int]:
 
 
 def find_errors(stream: bytes, info: Globals) -> None:
-    """Fill `info.errors` with each worksheet's error cells (at most `MAX_ERROR_CELLS`)."""
-    found = 0
+    """Fill `info.errors` with each worksheet's error cells (at most `MAX_ERROR_CELLS`).
+
+    Walks at most `MAX_RECORDS` records in all, however the sheets' offsets overlap.
+    """
+    found = walked = 0
     for name, kind, offset in info.sheets:
         if kind != "worksheet" or offset >= len(stream):
             continue
         cells: dict[tuple[int, int], str] = {}
         for _, record, data in records(stream, offset):
-            if record == EOF or found >= MAX_ERROR_CELLS:
+            walked += 1
+            if record == EOF or found >= MAX_ERROR_CELLS or walked > MAX_RECORDS:
                 break
             error = _error_of(record, data)
             if error is not None:

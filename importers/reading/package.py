@@ -183,6 +183,8 @@ def farthest_cells(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
 def error_cells(data: bytes) -> dict[tuple[int, int], str]:
     """(0-based row, column) -> error value of each error cell of a worksheet's XML."""
     found: dict[tuple[int, int], str] = {}
+    if is_utf16(data[:4]):
+        data = decode_xml(data).encode("utf-8")
     if b'"e"' not in data:
         return found
     for pattern in (ERROR_CELL, ERROR_CELL_SWAPPED):

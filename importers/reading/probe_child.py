@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import io
 import json
-import resource
 import sys
 from typing import Any
 
 
 def _limit(data_bytes: int, cpu_seconds: int) -> None:
+    """Cap memory and CPU time; where the system has no `resource` (Windows), the parent's
+    wall-clock limit is the only one."""
+    try:
+        import resource
+    except ImportError:
+        return
     resource.setrlimit(resource.RLIMIT_DATA, (data_bytes, data_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
 

@@ -43,6 +43,8 @@ CPU_SECONDS = 5
 CPU_PER_MB = 1
 WALL_FACTOR = 6
 """The wall-clock safety net, as a multiple of the CPU limit (a busy machine is slow, not wrong)."""
+STOPPED = {-getattr(signal, name) for name in ("SIGXCPU", "SIGKILL") if hasattr(signal, name)}
+"""Exit codes of a child the kernel stopped for its CPU time (or the parent for its wall time)."""
 CODEPAGE = re.compile(r"Codepage (\w+) not found", re.IGNORECASE)
 """How the reader says it does not know an .xls's code page."""
 MAX_SHEETS = 1000
@@ -117,7 +119,7 @@ def _died(
 ) -> UserError:
     """The child ended without an answer: out of memory, out of time, or crashed."""
     stderr = done.stderr.decode("utf-8", "replace")
-    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+    if done.returncode in STOPPED:
         return _too_slow(path, cpu)
     if "memory allocation" in stderr or "MemoryError" in stderr:
         return _too_big(path, memory, hint() if hint else None)

@@ -245,7 +245,7 @@ def _prepared(path: Path, checked: Checked) -> tuple[bytes | None, dict[str, Err
         stored = names(archive)
         for sheet, part in sheet_parts(archive).items():
             if part in stored:
-                cells = error_cells(decode_xml(archive.read(stored[part])).encode("utf-8"))
+                cells = error_cells(archive.read(stored[part]))
                 if cells:
                     errors[sheet] = cells
     return data, errors
@@ -351,7 +351,10 @@ def _guarded(
     start: tuple[int, int],
 ) -> Iterator[list[CellValue]]:
     """The rows with error cells filled in; a reader failure mid-sheet is a `UserError`."""
-    row_number = start[0]
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row_index, column), value in errors.items():
+        by_row.setdefault(row_index - start[0], []).append((column - start[1], value))
+    index = 0
     while True:
         try:
             row = next(rows)
@@ -359,10 +362,8 @@ def _guarded(
             return
         except BaseException as error:
             raise _reader_failed(path, error, name) from None
-        if errors:
-            for (r, c), value in errors.items():
-                index = c - start[1]
-                if r == row_number and 0 <= index < len(row):
-                    row[index] = value
-        row_number += 1
+        for column, value in by_row.get(index, ()):
+            if 0 <= column < len(row):
+                row[column] = value
+        index += 1
         yield row
