@@ -61,6 +61,8 @@ def test_unreadable_amounts_are_refused_with_a_reason(cell):
         ("2019-03-10", datetime.date(2019, 3, 10)),
         ("2019-03-10 00:00:00", datetime.date(2019, 3, 10)),
         ("20190310", datetime.date(2019, 3, 10)),
+        ("2019/03/10", datetime.date(2019, 3, 10)),
+        ("2019.3.10", datetime.date(2019, 3, 10)),
         (20190310, datetime.date(2019, 3, 10)),
         (43534.0, datetime.date(2019, 3, 10)),
     ],
@@ -69,7 +71,9 @@ def test_dates_in_every_form(cell, day):
     assert parse_date(cell) == day
 
 
-@pytest.mark.parametrize("cell", ["2019-02-30", "igår", "10/3/2019", 12.5, ""])
+@pytest.mark.parametrize(
+    "cell", ["2019-02-30", "igår", "10/3/2019", "2019-03/10", "#REF!", 12.5, ""]
+)
 def test_unreadable_dates_are_refused(cell):
     with pytest.raises(CellError):
         parse_date(cell)

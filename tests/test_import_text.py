@@ -309,6 +309,32 @@ def test_csv_rows_are_the_same_rows_as_in_a_workbook(example_copy, tmp_path):
     assert (summary.files[0].imported, summary.files[0].duplicates) == (0, 2)
 
 
+def test_excels_separator_line_decides_and_is_not_a_row(example_copy, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        'sep=,\nDatum,Konto,Ansvar,Projekt,Belopp\n2021/01/25,5011,110240,CTC,"1,5"\n'
+        "2021.01.26,5011,110240,CTC,x\n",
+        encoding="utf-8",
+    )
+    summary = run_import([path], example_copy, dry_run=True)
+    (file,) = summary.files
+    assert [(r.row, r.column, r.reason) for r in file.rejected] == [(3, "E", "oläsbart belopp 'x'")]
+    assert file.by_year_committee == {"2021|KS": D("1.50")}
+    assert "avgränsare komma" in file.notes[0]
+
+
+def test_sie_amounts_with_a_comma_or_trailing_zeros_are_exact(tmp_path):
+    path = tmp_path / "komma.se"
+    path.write_text(
+        "#FLAGGA 0\n#SIETYP 4\n#VER A 1 20220101\n{\n#TRANS 5011 {} 10,50\n"
+        "#TRANS 1930 {} -10.500\n#TRANS 1930 {} 0.001\n}\n",
+        encoding="utf-8",
+    )
+    sie = read_sie(path)
+    assert [row.amount for row in sie.rows] == [D("10.50"), D("-10.500")]
+    assert sie.problems == [(7, "oläsbart belopp '0.001' (väntade t.ex. -1234.50)")]
+
+
 def test_the_separator_is_the_one_that_splits_consistently():
     assert sniff_separator("a;b;c\n1,5;2,5;3\n") == ";"
     assert sniff_separator("a,b,c\n1,2,3\n") == ","

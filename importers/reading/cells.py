@@ -30,7 +30,10 @@ SPACES = dict.fromkeys(map(ord, " \u00a0\u2009\u202f\u2007\t'"), None)
 MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
 CURRENCY = re.compile(r"(?i)\s*(?:kr\.?|sek|:-)\s*$|^\s*(?:sek|kr)\s*")
 PLAIN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+ISO_DATE = re.compile(
+    r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+"""A year-first date: 2024-09-01 (ISO), or 2024/09/01 or 2024.09.01 as some systems write it."""
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 PERIOD = re.compile(r"^(\d{4})[-/ ]?(\d{2})$")
 
@@ -159,7 +162,8 @@ def _date_from_text(text: str) -> datetime.date:
     if text[0] == "#" and (error := _excel_error(text)):
         raise error
     if match := ISO_DATE.match(text):
-        return _date(text, *map(int, match.groups()))
+        year, _, month, day = match.groups()
+        return _date(text, int(year), int(month), int(day))
     if COMPACT_DATE.match(text):
         return _compact(text)
     raise CellError(f"oläsbart datum {text!r} (väntade ÅÅÅÅ-MM-DD eller ÅÅÅÅMMDD)")

@@ -85,12 +85,25 @@ def sniff_separator(text: str) -> str:
     return best
 
 
+def _excel_hint(text: str) -> tuple[str | None, str]:
+    """Excel's `sep=;` first line: the separator it names, and the text without it.
+
+    Excel hides the line when it opens the file, so the rows are numbered without it.
+    """
+    first, _, rest = text.partition("\n")
+    line = first.strip()
+    if line.lower().startswith("sep=") and len(line) == 5:
+        return line[4], rest
+    return None, text
+
+
 def read_table(path: Path, fmt: CsvFormat) -> TextTable:
     """A text export's rows, its separator and encoding detected or as the mapping fixes them."""
     data = read_bytes(path)
     codec = fmt.encoding or detect(data)
     text = decode(path, data, codec)
-    separator = fmt.separator or sniff_separator(text)
+    hint, text = _excel_hint(text)
+    separator = fmt.separator or hint or sniff_separator(text)
     detected = fmt.encoding is None and fmt.separator is None
     return TextTable(_rows(path, text, separator), separator, codec, detected)
 

@@ -43,7 +43,8 @@ from ctc.numbers import format_number
 
 TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"?|(\{)|(\})|([^\s"{}]+)')
 """A field: quoted (escapes allowed, an unclosed quote runs to the end), a brace, or a word."""
-AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d{1,2})?$")
+AMOUNT = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
+"""An amount: the standard writes a decimal point; a comma is read too."""
 CP437_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x9a")
 """å ä ö Å Ä Ö é ü Ü in code page 437."""
 CP1252_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xdc")
@@ -338,10 +339,10 @@ class _Reader:
         if not account:
             self.problem(number, "kontonumret saknas")
             return
-        if not AMOUNT.match(amount_text):
+        amount = _amount(amount_text)
+        if amount is None:
             self.problem(number, f"oläsbart belopp {amount_text!r} (väntade t.ex. -1234.50)")
             return
-        amount = Decimal(amount_text)
         voucher.total += amount
         day = self.date(number, date_text, "transaktionsdatumet") if date_text else voucher.date
         if day is None:
@@ -357,6 +358,14 @@ class _Reader:
                 text or voucher.text,
             )
         )
+
+
+def _amount(text: str) -> Decimal | None:
+    """An amount exact to the öre, or None (not a number, or fractions of an öre)."""
+    if not AMOUNT.match(text):
+        return None
+    amount = Decimal(text.replace(",", "."))
+    return amount if amount == amount.quantize(Decimal("0.01")) else None
 
 
 def _split_transaction(fields: list[str]) -> tuple[str, str, str, str, str]:
