@@ -178,30 +178,37 @@ class _Checksum:
     """The `#KSUMMA` CRC-32: every field between the two `#KSUMMA` records, unquoted.
 
     The standard sums the fields' characters in the file's code page, without
-    separators or quotes; writers differ on whether an object list's braces
-    count, so a checksum that holds either way is accepted.
+    separators or quotes. Writers differ in the details (whether an object
+    list's braces count; some sum the lines as written), so a checksum that
+    holds by any of these readings is accepted: a file changed after it was
+    written matches none of them.
     """
 
-    __slots__ = ("active", "codec", "with_braces", "without")
+    __slots__ = ("codec", "sums")
 
     def __init__(self, codec: str) -> None:
         self.codec = codec
-        self.active = False
-        self.with_braces = self.without = 0
+        self.sums = [0] * 5
+        """Fields without braces, fields with braces, lines stripped, with LF, with CR LF."""
 
-    def add(self, fields: list[str]) -> None:
+    def add(self, line: str, fields: list[str]) -> None:
+        sums, codec = self.sums, self.codec
         for item in fields:
-            data = item.encode(self.codec, "replace")
-            self.with_braces = zlib.crc32(data, self.with_braces)
+            data = item.encode(codec, "replace")
+            sums[1] = zlib.crc32(data, sums[1])
             if item not in ("{", "}"):
-                self.without = zlib.crc32(data, self.without)
+                sums[0] = zlib.crc32(data, sums[0])
+        raw = line.strip().encode(codec, "replace")
+        sums[2] = zlib.crc32(raw, sums[2])
+        sums[3] = zlib.crc32(raw + b"\n", sums[3])
+        sums[4] = zlib.crc32(raw + b"\r\n", sums[4])
 
     def holds(self, stated: str) -> bool:
         try:
             value = int(stated) & 0xFFFFFFFF
         except ValueError:
             return False
-        return value in (self.with_braces, self.without)
+        return value in self.sums
 
 
 @dataclass(slots=True)
@@ -238,7 +245,7 @@ class _Reader:
                 continue
             label = fields[0].upper()
             if self.checksum_open and label != "#KSUMMA":
-                self.checksum.add(fields)
+                self.checksum.add(raw, fields)
             self.record(number, label, fields)
         if self.voucher is not None:
             self.problem(
