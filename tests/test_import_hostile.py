@@ -165,6 +165,19 @@ def test_error_cells_are_named_with_sheet_row_and_column(example_copy, tmp_path)
     assert "kolumn G, rad 4" in line and "#REF!" in line and "rad 6" in line
 
 
+def test_damaged_compressed_bytes_are_a_broken_file(example_copy, tmp_path):
+    source = export(tmp_path / "mall.xlsx")
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for index in range(start + 10, start + 40):
+        data[index] ^= 0x5A
+    path = tmp_path / "skadad.xlsx"
+    path.write_bytes(bytes(data))
+    assert_refused(example_copy, path, "trasig eller avkortad")
+
+
 # --- Cells far away, and too many of everything ----------------------------------------------
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,7 +101,7 @@ def _head(archive: zipfile.ZipFile, stored: str) -> bytes:
     try:
         with archive.open(stored) as stream:
             return stream.read(HEAD_BYTES)
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
         return b""
 
 

@@ -1,12 +1,18 @@
-"""Opening an Excel workbook safely, and reading its sheets row by row.
+"""Opening a workbook safely, and reading its sheets row by row.
 
-Every file goes through `open_workbook` before any cell is read. It tells a
-workbook from what is not one by its first bytes, refuses a password-protected
-or encrypted workbook, and refuses a zip built to exhaust the reader from the
-sizes in the zip directory alone, before anything is decompressed: too large
-in total, a part that expands far more than real spreadsheets do, or an XML
-part that declares a DTD (the road to entity expansion). Only then does
-python-calamine, which reads .xlsx, .xlsm and .xls alike, parse the file.
+Every workbook goes through `open_workbook` before any cell is read. It
+refuses a password-protected or encrypted workbook, and a zip built to
+exhaust the reader from the sizes in the zip directory alone, before
+anything is decompressed: too large in total, a part that expands far more
+than real spreadsheets do, or an XML part that declares a DTD (the road to
+entity expansion). An .xls's compound file and BIFF records are checked by
+hand (`xls`); a package is found through its relationships and rewritten
+when the reader would not understand it (UTF-16 XML, macro sheets:
+`package`). Then the workbook is read once in a child process under memory
+and CPU limits (`sandbox`), and only then does python-calamine, which reads
+.xlsx, .xlsm, .xlsb, .ods and .xls alike, parse it here. Cells that show an
+Excel error value (`#REF!`), which the reader returns empty, are given back
+their value so the import can name them.
 
 Every problem is a `UserError` naming the file, in Swedish, on one line.
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +125,7 @@ def check_zip(path: Path) -> bool:
         raise _refuse(
             path, "filen är trasig eller avkortad (zip-arkivet går inte att läsa)."
         ) from None
-    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as error:
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error) as error:
         raise _refuse(path, f"filen är trasig eller avkortad ({error}).") from None
 
 
@@ -152,7 +159,7 @@ def _check_prolog(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -
     try:
         with archive.open(part) as stream:
             head = stream.read(PROLOG_BYTES)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         raise _refuse(path, f"filen är trasig eller avkortad (delen {part.filename}).") from None
     utf16 = is_utf16(head)
     if utf16:
@@ -237,6 +244,13 @@ def _prepared(path: Path, checked: Checked) -> tuple[bytes | None, dict[str, Err
     if checked.container == "ole":
         found = check_xls(path)
         return found.data, found.errors
+    try:
+        return _prepared_zip(path, checked)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise _refuse(path, f"filen är trasig eller avkortad ({error}).") from None
+
+
+def _prepared_zip(path: Path, checked: Checked) -> tuple[bytes | None, dict[str, ErrorCells]]:
     with zipfile.ZipFile(path) as archive:
         data = None
         if checked.repack:
@@ -300,7 +314,7 @@ def _far_cell(path: Path, checked: Checked) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             cells = farthest_cells(archive)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, zlib.error):
         return None
     if not cells:
         return None
