@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
