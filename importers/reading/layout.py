@@ -27,6 +27,7 @@ from ctc.importers.reading.columns import column_letter
 from ctc.importers.reading.fastread import TextSheet
 from ctc.importers.reading.rejection import Rejection
 from ctc.importers.reading.workbook import CellValue, Workbook, sheet_rows
+from ctc.source_formats import SourceFormats
 
 if TYPE_CHECKING:
     import polars as pl
@@ -112,7 +113,7 @@ class Located:
     """What reading the file found that the summary states (a text file's encoding)."""
     rejected: tuple[Rejection, ...] = ()
     """Problems of the file itself that refuse it (a SIE voucher that does not balance)."""
-    settings: object | None = None
+    settings: SourceFormats | None = None
     """The mapping's settings a text file was read with (None: a workbook, read without any)."""
 
     def place(self, row: int) -> str:

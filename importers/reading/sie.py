@@ -52,10 +52,16 @@ CP1252_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xdc")
 TRANS_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
 
 
+FIRST_LABELS = (b"#FLAGGA", b"#PROGRAM", b"#FORMAT", b"#GEN", b"#SIETYP")
+"""The records a SIE file opens with: `#FLAGGA` by the standard, the others by careless writers."""
+
+
 def is_sie(head: bytes) -> bool:
-    """Whether a file's first bytes are a SIE file's: its first record is `#FLAGGA`."""
+    """Whether a file's first bytes are a SIE file's: its first record is `#FLAGGA` (or another
+    of the identification records that must come first)."""
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    return text[:7].upper() == b"#FLAGGA"
+    word = text.split(None, 1)[0].upper() if text else b""
+    return word in FIRST_LABELS
 
 
 @dataclass(frozen=True, slots=True)
