@@ -168,3 +168,19 @@ def test_periods_and_swedish_text_amounts_are_screened_exactly(tmp_path, monkeyp
     # T2 (date in its period), T3 (no date), T7 (number cells): read column-wise.
     assert screened.plain_rows == 3
     assert screened.plain_last_date == datetime.date(2018, 4, 30)
+
+
+def test_error_cells_are_named_the_same_way_column_wise(tmp_path, monkeypatch):
+    from test_import_hostile import xlsxwriter_export
+
+    def broken(book, sheet) -> None:  # type: ignore[no-untyped-def]
+        sheet.write_formula(3, 6, "=1/0", None, "#DIV/0!")
+        sheet.write_formula(2, 0, "=#REF!", None, "#REF!")
+
+    careful, fast = both_ways(xlsxwriter_export(tmp_path / "fel.xlsx", broken), monkeypatch)
+    assert fast == careful
+    (file,) = fast["files"]
+    assert [(r["row"], r["column"], r["reason"]) for r in file["rejected"]] == [
+        (3, "A", "cellen visar Excels felvärde #REF! (formeln går inte att räkna ut)"),
+        (4, "G", "cellen visar Excels felvärde #DIV/0! (formeln går inte att räkna ut)"),
+    ]

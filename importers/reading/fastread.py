@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ctc import progress
 from ctc.errors import UserError
@@ -34,6 +34,7 @@ from ctc.importers.reading.sandbox import MAX_COLUMNS, MAX_SHEETS, probe
 from ctc.importers.reading.workbook import sniff
 
 if TYPE_CHECKING:
+    import fastexcel
     import polars as pl
 
 FAST_READ_BYTES = 1 << 20
@@ -156,6 +157,43 @@ def positions(frame: pl.DataFrame, head: bytes) -> tuple[int, int] | None:
     return None
 
 
+ERROR_DETAIL = re.compile(r"Error\((\w+)\)")
+ERROR_VALUES = {
+    "Div0": "#DIV/0!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+    "Name": "#NAME?",
+    "NA": "#N/A",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
+"""fastexcel's names for Excel's error values, and the values as Excel shows them."""
+
+
+def _frame(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
+    """A sheet's cells as text, its error cells (which the reader leaves empty) as `#REF!` etc."""
+    import polars as pl
+
+    batch, errors = sheet.to_arrow_with_errors()
+    frame = cast("pl.DataFrame", pl.from_arrow(batch))
+    if errors is None:
+        return frame
+    by_column: dict[int, dict[int, str]] = {}
+    for error in errors.errors:
+        found = ERROR_DETAIL.search(error.detail)
+        if found:
+            row, column = error.position
+            by_column.setdefault(column, {})[row] = ERROR_VALUES.get(found.group(1), "#FEL")
+    for column, cells in by_column.items():
+        name = frame.columns[column]
+        values = frame.get_column(name).to_list()
+        for row, value in cells.items():
+            values[row] = value
+        frame = frame.with_columns(pl.Series(name, values, dtype=pl.String))
+    return frame
+
+
 def suspicious(heads: dict[str, bytes]) -> bool:
     """Whether a big workbook's own structure calls for a probe under limits first.
 
@@ -191,7 +229,7 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
             declared = dimension(head)
             rows = declared[2] - declared[0] + 1 if declared else 0
             progress.reading(f"Läser {path.name}", rows, path.stat().st_size)
-            frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+            frame = _frame(reader.load_sheet(name, header_row=None, dtypes="string"))
             if frame.height == 0:
                 continue
             start = positions(frame, head)
