@@ -160,7 +160,9 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
         return sorter.result()
     from ctc.importers.reading.screen import screen
 
-    screened = screen(located.frame, located.header.fields, mapping, sorter.width)
+    screened = screen(
+        located.frame, located.header.fields, mapping, sorter.width, located.cell_errors
+    )
     first = located.header.row + 1
     done = progress.Counter()
     progress.phase("Kontrollerar rader", screened.others.height, done)

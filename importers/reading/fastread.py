@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from ctc import progress
 from ctc.errors import UserError
@@ -58,6 +59,8 @@ class TextSheet:
     """1-based sheet row of the frame's first row."""
     first_column: int
     """0-based sheet column of the frame's first column."""
+    errors: Callable[[], ErrorCells] = dict
+    """(frame row, column) -> error value of the sheet's error cells, found when asked."""
 
     def head(self, count: int) -> list[list[str]]:
         """The first `count` rows as lists, an empty cell as ''."""
@@ -157,6 +160,8 @@ def positions(frame: pl.DataFrame, head: bytes) -> tuple[int, int] | None:
     return None
 
 
+ErrorCells = dict[tuple[int, int], str]
+"""(row, column) -> the error value a cell shows (`#REF!`)."""
 ERROR_DETAIL = re.compile(r"Error\((\w+)\)")
 ERROR_VALUES = {
     "Div0": "#DIV/0!",
@@ -171,27 +176,35 @@ ERROR_VALUES = {
 """fastexcel's names for Excel's error values, and the values as Excel shows them."""
 
 
-def _frame(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
-    """A sheet's cells as text, its error cells (which the reader leaves empty) as `#REF!` etc."""
-    import polars as pl
+def _errors_of(sheet: fastexcel.ExcelSheet) -> Callable[[], ErrorCells]:
+    """The sheet's error cells (which the reader leaves empty), worked out when first asked.
 
-    batch, errors = sheet.to_arrow_with_errors()
-    frame = cast("pl.DataFrame", pl.from_arrow(batch))
-    if errors is None:
-        return frame
-    by_column: dict[int, dict[int, str]] = {}
-    for error in errors.errors:
+    fastexcel reports them only while converting the sheet to Arrow once more,
+    which costs a good part of the read; so they are found only when a row
+    with an empty amount or date needs them (`screen`), never for a clean file.
+    """
+    found: list[ErrorCells] = []
+
+    def errors() -> ErrorCells:
+        if not found:
+            found.append(_error_cells(sheet))
+        return found[0]
+
+    return errors
+
+
+def _error_cells(sheet: fastexcel.ExcelSheet) -> ErrorCells:
+    """(frame row, column) -> the error value as Excel shows it (`#DIV/0!`)."""
+    try:
+        _, errors = sheet.to_arrow_with_errors()
+    except ImportError:  # pyarrow missing: the cells stay empty, as the reader gave them
+        return {}
+    cells: ErrorCells = {}
+    for error in errors.errors if errors is not None else ():
         found = ERROR_DETAIL.search(error.detail)
         if found:
-            row, column = error.position
-            by_column.setdefault(column, {})[row] = ERROR_VALUES.get(found.group(1), "#FEL")
-    for column, cells in by_column.items():
-        name = frame.columns[column]
-        values = frame.get_column(name).to_list()
-        for row, value in cells.items():
-            values[row] = value
-        frame = frame.with_columns(pl.Series(name, values, dtype=pl.String))
-    return frame
+            cells[error.position] = ERROR_VALUES.get(found.group(1), "#FEL")
+    return cells
 
 
 def suspicious(heads: dict[str, bytes]) -> bool:
@@ -229,13 +242,14 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
             declared = dimension(head)
             rows = declared[2] - declared[0] + 1 if declared else 0
             progress.reading(f"Läser {path.name}", rows, path.stat().st_size)
-            frame = _frame(reader.load_sheet(name, header_row=None, dtypes="string"))
+            loaded = reader.load_sheet(name, header_row=None, dtypes="string")
+            frame = loaded.to_polars()
             if frame.height == 0:
                 continue
             start = positions(frame, head)
             if start is None:
                 return None
-            sheets.append(TextSheet(name, frame, *start))
+            sheets.append(TextSheet(name, frame, *start, _errors_of(loaded)))
     except UserError:
         raise
     except BaseException as error:  # a Rust panic is a BaseException

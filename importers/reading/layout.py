@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,6 +113,8 @@ class Located:
     """What reading the file found that the summary states (a text file's encoding)."""
     rejected: tuple[Rejection, ...] = ()
     """Problems of the file itself that refuse it (a SIE voucher that does not balance)."""
+    cell_errors: Callable[[], dict[tuple[int, int], str]] | None = None
+    """For `frame`: (row below the header, column) -> error value, worked out when asked."""
     settings: SourceFormats | None = None
     """The mapping's settings a text file was read with (None: a workbook, read without any)."""
 
@@ -262,9 +264,17 @@ def _choose(
     preamble = tuple(sheet.head[:index])
     if sheet.text is not None:
         below = sheet.text.frame.slice(index + 1)
-        return Located(kind, sheet.name, header, preamble, iter(()), below)
+        errors = partial(_shifted, sheet.text.errors, index + 1)
+        return Located(kind, sheet.name, header, preamble, iter(()), below, cell_errors=errors)
     rows = itertools.chain(sheet.head[index + 1 :], sheet.rest)
     return Located(kind, sheet.name, header, preamble, rows)
+
+
+def _shifted(
+    errors: Callable[[], dict[tuple[int, int], str]], rows: int
+) -> dict[tuple[int, int], str]:
+    """A sheet's error cells numbered from the row `rows` below its first."""
+    return {(row - rows, column): value for (row, column), value in errors().items()}
 
 
 def _cells(rows: list[list[str]]) -> list[list[CellValue]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,17 +52,36 @@ class Screened:
     typed: tuple[int, ...]
     """Columns whose number-like text is a number cell (amount, date, period)."""
     width: int
+    errors: Callable[[], dict[tuple[int, int], str]] | None = None
+    """(index below the header, column) -> the error value of an error cell, found when asked."""
 
     def other_rows(self) -> Iterator[tuple[int, Decimal, list]]:
-        """(index below the header, total of the plain rows above, cells) of each other row."""
+        """(index below the header, total of the plain rows above, cells) of each other row.
+
+        A row with an empty amount, date or period gets its error cells filled
+        in (`#REF!`), so the sorter names them rather than calling them empty.
+        """
         typed = self.typed
+        by_row: dict[int, list[tuple[int, str]]] | None = None
         for index, before, *cells in self.others.iter_rows():
+            if self.errors is not None and any(cells[c] is None for c in typed):
+                by_row = _by_row(self.errors()) if by_row is None else by_row
+                for column, value in by_row.get(index, ()):
+                    if column < len(cells):
+                        cells[column] = value
             row = ["" if cell is None else cell for cell in cells[: self.width]]
             for column in typed:
                 value = row[column]
                 if value.__class__ is str and NUMBER.match(value):
                     row[column] = float(value)
             yield index, Decimal(before).scaleb(-2), row
+
+
+def _by_row(errors: dict[tuple[int, int], str]) -> dict[int, list[tuple[int, str]]]:
+    rows: dict[int, list[tuple[int, str]]] = {}
+    for (row, column), value in errors.items():
+        rows.setdefault(row, []).append((column, value))
+    return rows
 
 
 def _column(fields: dict[str, int], field: str) -> pl.Expr | None:
@@ -144,8 +163,17 @@ def _booking_day(fields: dict[str, int]) -> pl.Expr:
     )
 
 
-def screen(frame: pl.DataFrame, fields: dict[str, int], mapping: Mapping, width: int) -> Screened:
-    """Split an export's rows below its header into plain rows and the rest."""
+def screen(
+    frame: pl.DataFrame,
+    fields: dict[str, int],
+    mapping: Mapping,
+    width: int,
+    errors: Callable[[], dict[tuple[int, int], str]] | None = None,
+) -> Screened:
+    """Split an export's rows below its header into plain rows and the rest.
+
+    `errors` gives the frame's error cells when a row needs them (`Screened.other_rows`).
+    """
     frame = frame.select(frame.columns[:width])
     typed = tuple(fields[f] for f in ("amount", "date", "period") if f in fields)
     account = _column(fields, "account")
@@ -175,4 +203,4 @@ def screen(frame: pl.DataFrame, fields: dict[str, int], mapping: Mapping, width:
         pl.col("__plain").sum(), pl.col("__day").filter(pl.col("__plain")).max()
     ).row(0)
     others = marked.filter(~pl.col("__plain")).select(INDEX, BEFORE, *frame.columns)
-    return Screened(plain_rows, last, others, typed, width)
+    return Screened(plain_rows, last, others, typed, width, errors)
