@@ -49,7 +49,9 @@ CP437_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x9a")
 """å ä ö Å Ä Ö é ü Ü in code page 437."""
 CP1252_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xdc")
 """The same letters in Windows-1252 and ISO-8859-1."""
-TRANS_LABELS = ("#TRANS", "#RTRANS", "#BTRANS")
+TRANS_LABELS = frozenset({"#TRANS", "#RTRANS", "#BTRANS"})
+Transaction = tuple[str, tuple[tuple[str, str], ...], str, str, str]
+"""A transaction row's account, (dimension, object) pairs, amount, date and text, as written."""
 
 
 FIRST_LABELS = (b"#FLAGGA", b"#PROGRAM", b"#FORMAT", b"#GEN", b"#SIETYP")
@@ -119,13 +121,16 @@ class SieFile:
 
 def tokens(line: str) -> list[str]:
     """A record's fields, unquoted; an object list's braces are fields `{` and `}` of their own."""
+    if '"' not in line and "{" not in line and "}" not in line:
+        return line.split()
     out: list[str] = []
-    for match in TOKEN.finditer(line):
-        quoted, opening, closing, word = match.groups()
-        if quoted is not None:
-            out.append(quoted.replace('\\"', '"').replace("\\\\", "\\"))
+    for quoted, opening, closing, word in TOKEN.findall(line):
+        if opening or closing or word:
+            out.append(opening or closing or word)
         else:
-            out.append(opening or closing or word or "")
+            out.append(
+                quoted.replace('\\"', '"').replace("\\\\", "\\") if "\\" in quoted else quoted
+            )
     return out
 
 
@@ -133,7 +138,7 @@ def choose_codec(data: bytes, declared: str) -> str:
     """The codec a SIE file was really written in; see the module docstring."""
     if declared.upper() not in ("", "PC8"):
         return "cp437"  # the only format the standard has; anything else is read as PC8
-    if any(byte >= 0x80 for byte in data):
+    if not data.isascii():
         try:
             data.decode("utf-8")
             return "utf-8"
@@ -234,7 +239,7 @@ class _Reader:
         self.path = path
         self.sie = sie
         self.voucher: _Voucher | None = None
-        self.pending: tuple[str, str, str, str, str] | None = None
+        self.pending: Transaction | None = None
         """The fields of an `#RTRANS`, whose identical `#TRANS` copy follows."""
         self.checksum = _Checksum(sie.codec)
         self.checksum_open = False
@@ -261,10 +266,11 @@ class _Reader:
             self.problem(sie.lines, "filen slutar utan den avslutande #KSUMMA (avkortad?)")
 
     def record(self, number: int, label: str, fields: list[str]) -> None:
-        values = [f for f in fields[1:] if f != "{"]
         if label in TRANS_LABELS:
             self.transaction(number, label, fields[1:])
-        elif label == "#VER":
+            return
+        values = [f for f in fields[1:] if f != "{"]
+        if label == "#VER":
             self.open_voucher(number, values)
         elif label == "}" and self.voucher is not None:
             self.close_voucher()
@@ -293,7 +299,7 @@ class _Reader:
                 self.voucher.line, f"verifikationen {self.voucher.name} avslutas aldrig (}})"
             )
         series = values[0] if values else ""
-        name = " ".join(v for v in (series, values[1] if len(values) > 1 else "") if v)
+        name = f"{series} {values[1] if len(values) > 1 else ''}".strip()
         day = self.date(number, values[2] if len(values) > 2 else "", "verifikationsdatumet")
         text = values[3] if len(values) > 3 else ""
         self.voucher = _Voucher(number, name or "(utan nummer)", day, text)
@@ -345,9 +351,7 @@ class _Reader:
             self.pending = parsed
         self.add_row(number, voucher, parsed)
 
-    def add_row(
-        self, number: int, voucher: _Voucher, parsed: tuple[str, str, str, str, str]
-    ) -> None:
+    def add_row(self, number: int, voucher: _Voucher, parsed: Transaction) -> None:
         account, objects, amount_text, date_text, text = parsed
         if not account:
             self.problem(number, "kontonumret saknas")
@@ -366,7 +370,7 @@ class _Reader:
                 voucher.name,
                 day,
                 account,
-                _pairs(objects),
+                objects,
                 amount,
                 text or voucher.text,
             )
@@ -381,27 +385,18 @@ def _amount(text: str) -> Decimal | None:
     return amount if amount == amount.quantize(Decimal("0.01")) else None
 
 
-def _split_transaction(fields: list[str]) -> tuple[str, str, str, str, str]:
-    """(account, object list, amount, date, text) of a `#TRANS` record's fields.
-
-    The object list is kept as one string of its fields (compared, then paired).
-    """
-    items = list(fields)
-    account = items.pop(0) if items else ""
+def _split_transaction(fields: list[str]) -> Transaction:
+    """(account, object pairs, amount, date, text) of a `#TRANS` record's fields."""
+    account = fields[0] if fields else ""
+    index = 1
     objects: list[str] = []
-    if items and items[0] == "{":
-        items.pop(0)
-        while items and items[0] != "}":
-            objects.append(items.pop(0))
-        if items:
-            items.pop(0)
-    rest = [*items, "", "", ""]
-    return (account, "\x1f".join(objects), rest[0], rest[1], rest[2])
-
-
-def _pairs(objects: str) -> tuple[tuple[str, str], ...]:
-    values = objects.split("\x1f") if objects else []
-    return tuple(zip(values[::2], values[1::2], strict=False))
+    if len(fields) > 1 and fields[1] == "{":
+        end = fields.index("}", 2) if "}" in fields[2:] else len(fields)
+        objects = fields[2:end]
+        index = end + 1
+    rest = [*fields[index : index + 3], "", "", ""]
+    pairs = tuple(zip(objects[::2], objects[1::2], strict=False))
+    return (account, pairs, rest[0], rest[1], rest[2])
 
 
 def _iter_years(values: list[str]) -> Iterator[tuple[datetime.date, datetime.date]]:
