@@ -289,6 +289,16 @@ def test_an_encrypted_opendocument_spreadsheet_is_named(example_copy, tmp_path):
     assert_refused(example_copy, path, "lösenordsskyddad")
 
 
+def test_a_read_that_runs_out_of_cpu_time_is_stopped(tmp_path, monkeypatch):
+    # No genuine file loops the reader; a CPU allowance of zero seconds makes the kernel stop
+    # the probe of an ordinary one the same way it stops one that does.
+    from ctc.importers.reading import sandbox
+
+    monkeypatch.setattr(sandbox, "CPU_SECONDS", 0)
+    with pytest.raises(UserError, match=r"^mall\.xlsx: läsningen tog mer än \d+ s och avbröts"):
+        probe(export(tmp_path / "mall.xlsx"))
+
+
 def test_a_reader_panic_becomes_one_line(tmp_path):
     # A stream under 4 096 bytes that claims a mini stream the file lacks makes
     # calamine panic; the probe's child catches it (the importer's own checks

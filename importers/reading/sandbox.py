@@ -39,9 +39,11 @@ MIN_MEMORY = 256 << 20
 """The least memory a probe may use: far more than any workbook under 10 MB needs."""
 MEMORY_PER_BYTE = 16
 """Memory allowed per byte of file above `MIN_MEMORY / MEMORY_PER_BYTE` (a genuine big export)."""
-CPU_SECONDS = 5
-CPU_PER_MB = 1
-WALL_FACTOR = 6
+CPU_SECONDS = 4
+MB_PER_CPU_SECOND = 2
+"""CPU time a probe may use: 4 s, and 1 s more for every 2 MB of file (a genuine 10 MB .xls
+needs about 2 s)."""
+WALL_FACTOR = 4
 """The wall-clock safety net, as a multiple of the CPU limit (a busy machine is slow, not wrong)."""
 STOPPED = {-getattr(signal, name) for name in ("SIGXCPU", "SIGKILL") if hasattr(signal, name)}
 """Exit codes of a child the kernel stopped for its CPU time (or the parent for its wall time)."""
@@ -68,7 +70,7 @@ class SheetSize:
 def limits(size: int) -> tuple[int, int]:
     """(memory in bytes, CPU seconds) a probe of a file of `size` bytes may use."""
     memory = max(MIN_MEMORY, size * MEMORY_PER_BYTE)
-    return memory, CPU_SECONDS + CPU_PER_MB * (size >> 20)
+    return memory, CPU_SECONDS + (size >> 20) // MB_PER_CPU_SECOND
 
 
 def probe(
