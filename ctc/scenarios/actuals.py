@@ -8,7 +8,9 @@ deflated); they are summed over the measured years and divided by them.
 
 The cost lines, the positions and the areas come from the loaded ledger's
 Frame and registers (`ctc.ledger.Ledger`), narrowed to the municipality of
-the ledger's import mapping. A cost line belongs to the area its entry names
+the ledger's import mapping. The measure is gross cost: income is left out
+(what another city would earn is not known), and so are internal purchases
+the city-wide totals eliminate (the selling unit's costs are counted). A cost line belongs to the area its entry names
 (`area`, written at import from the mapping); every other line is central
 (gemensamt) and is spread evenly over the areas, each area bearing 1/n of it.
 Payroll lines are attributed to positions through the responsibility code
@@ -33,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ctc.accounts import INTERNAL_PURCHASE
 from ctc.errors import UserError
 from ctc.positions import History, Spell
 from ctc.reports.frame import CostLine
@@ -360,13 +363,19 @@ def _kinds(lines: Sequence[CostLine]) -> tuple[KindMeasure, ...]:
     years: dict[tuple[str, bool], set[int]] = defaultdict(set)
     for line in lines:
         if line.cost_type not in PERSONNEL:
-            key = (line.kind, line.area is None)
+            kind = "other" if line.kind == INTERNAL_PURCHASE else line.kind
+            key = (kind, line.area is None)
             amounts[key] += line.amount
             years[key].add(line.year)
     return tuple(
         KindMeasure(kind, central, amounts[(kind, central)], tuple(sorted(years[(kind, central)])))
         for kind, central in sorted(amounts, key=lambda k: (k[1], k[0]))
     )
+
+
+def gross_lines(lines: Sequence[CostLine]) -> list[CostLine]:
+    """The cost lines a unit cost is measured on: no income, no eliminated internal purchase."""
+    return [line for line in lines if not line.is_income and not line.eliminated]
 
 
 def _areas_of(ledger: Ledger, municipality: str) -> tuple[str, ...]:
@@ -388,9 +397,10 @@ def measure_actuals(
     municipality = ledger.require_mapping().municipality
     areas = _areas_of(ledger, municipality)
     frame = ledger.frame.of_municipality(municipality)
-    verdicts = judge_years(frame.costs, frame.history, areas)
+    costs = gross_lines(frame.costs)
+    verdicts = judge_years(costs, frame.history, areas)
     years = measured_years(verdicts, municipality, from_year, to_year)
-    lines = frame.within(years[0], years[-1]).costs
+    lines = [line for line in costs if years[0] <= line.year <= years[-1]]
     root = ledger.path.resolve().parent
     return Measurement(
         municipality=municipality,

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ctc.accounts import KINDS
+from ctc.accounts import INTERNAL_PURCHASE, KINDS
 
 HEADER = "scenario"
 COMMITTEE = "scenario-committee"
@@ -40,8 +40,14 @@ PRICE_INDEX = "price-index"
 ASSUMPTIONS = (SALARY_INCREASE, PO_RATE, PRICE_INDEX)
 """The yearly assumptions a scenario can state, in report order."""
 
-OTHER_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k not in ("salary", "po"))
-"""The kinds of other cost a cost item can have: survey, training, licence, ..."""
+OTHER_KINDS: tuple[str, ...] = tuple(
+    k for k in KINDS if k not in ("salary", "po", INTERNAL_PURCHASE)
+)
+"""The kinds of other cost a cost item can have: survey, training, licence, ...
+
+Internal purchases are not among them: a scenario states what things cost,
+not which unit of the city sells them.
+"""
 
 SURVEY = "survey"
 
