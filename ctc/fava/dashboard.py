@@ -27,6 +27,7 @@ from ctc.reports.frame import AccountPredicate, Frame
 from ctc.reports.labels import label
 from ctc.reports.positions import committee_table, committee_years, position_years, stints
 from ctc.reports.result import Cells, Table, display
+from ctc.reports.sources import cite_id
 from ctc.reports.transfers import TransferSummary, summary_table, transfer_summaries
 from ctc.reports.yearly import yearly_rows
 from ctc.transfers import Transfer
@@ -317,7 +318,7 @@ def transfer_flows(transfers: Sequence[Transfer]) -> list[svg.Flow]:
 
 def transfer_panel(frame: Frame, summary: TransferSummary) -> Panel:
     """One växling: flows for the applicable months and the full year, and its table."""
-    ident = summary.decision or "utan beslut"
+    ident = cite_id(frame, summary.decision) or "utan beslut"
     applicable = [t for t in summary.transfers if t.period == "applicable-months"]
     full = [t for t in summary.transfers if t.period == "full-year"]
     year = summary.effective.year
@@ -374,7 +375,9 @@ def fte_panel(frame: Frame, years: Sequence[int]) -> Panel | None:
             Cell(s.moved_from or ""),
             Cell(s.committee),
             Cell(s.start.isoformat()),
-            Cell(s.decision or "", href=decision_link(s.decision) if s.decision else None),
+            Cell(
+                cite_id(frame, s.decision), href=decision_link(s.decision) if s.decision else None
+            ),
         )
         for s in moves
     )

@@ -51,6 +51,12 @@ not which unit of the city sells them.
 
 SURVEY = "survey"
 
+FINANCING = {
+    "kommunbidrag": "utökat kommunbidrag",
+    "ram": "inom nämndernas befintliga ram",
+}
+"""The ways a scenario's cost can be financed (`financing:` in its header), in Swedish."""
+
 ASSUMPTION_NAMES_SV = {
     SALARY_INCREASE: "löneökning",
     PO_RATE: "PO-sats",
@@ -177,6 +183,8 @@ class Scenario:
     assumptions: tuple[Assumption, ...]
     notes: dict[str, Any] = field(default_factory=dict)
     """Further header metadata (for a draft: what it was measured on)."""
+    financing: str | None = None
+    """How the cost is to be financed: `kommunbidrag` (added) or `ram` (within the frame)."""
     location: Location = Location("", 0)
 
     @property
