@@ -84,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
             "Kontrollraden summerar alla nämnders belopp; en växling ändrar inte stadens "
             "totala kommunbidrag, så den ska vara 0."
         ),
+        "full_year_included": "Helårseffekten {year} ingår redan i KF:s tilldelning för {year} till {committees}; budgetrapporten och översikten räknar den en gång, i tilldelningen.",
         # Positions
         "positions_title": "{programme}: tjänster {span}, {unit}",
         "positions_committee_title": "Årsarbetare och personalkostnad per nämnd och år",
@@ -294,6 +295,7 @@ LABELS: dict[str, dict[str, str]] = {
             "The check row sums all committees; a transfer does not change the city's total "
             "kommunbidrag, so it must be 0."
         ),
+        "full_year_included": "The full-year effect {year} is already part of the council's allocation for {year} to {committees}; the budget report and the dashboard count it once, in the allocation.",
         "positions_title": "{programme}: positions {span}, {unit}",
         "positions_committee_title": "FTE and payroll cost per committee and year",
         "positions_each_title": "Per position and year",

@@ -492,3 +492,35 @@ def test_motion_on_real_books_does_not_claim_synthetic_data(tmp_path):
     assert report.summary[0].startswith("Under 2024 (inte helt bokfört: 2024 bokfört till")
     assert "sammanlagt 0,0 miljoner" in report.summary[0]
     assert not any("syntetiskt" in line for line in (*report.summary, *report.footnotes))
+
+
+def report_texts(report) -> list[str]:
+    """Every piece of text a report shows: sentences, titles, notes, cells."""
+    texts = [report.title, *report.summary, *report.footnotes]
+    for table in report.tables:
+        texts += [table.title, *table.notes]
+        texts += [c for row in table.rows for c in row.cells if isinstance(c, str)]
+    return texts
+
+
+def test_every_citation_of_a_synthetic_or_unverified_decision_carries_its_mark(frame):
+    """No report cites an invented decision or a placeholder day as if it were verified."""
+    reports = [
+        motion_report(frame, question="KSAU-2024-12-02-p604"),
+        motion_report(frame, 2017, 2025),
+        budget_report(frame),
+        transfers_report(frame),
+        positions_report(frame),
+    ]
+    marked = [d for d in frame.decisions.values() if d.synthetic or not d.date_exact]
+    assert {d.id for d in marked} >= {"KS-2017-05-03", "KF-2024-11-21-p325", "AoS-2024-04-17-p58"}
+    cited = 0
+    for text in (t for report in reports for t in report_texts(report)):
+        for decision in marked:
+            if f"{decision.body} {decision.date}" in text or decision.id in text:
+                cited += 1
+                if decision.synthetic:
+                    assert "syntetiskt" in text, text
+                if not decision.date_exact:
+                    assert "datum ej verifierat" in text, text
+    assert cited > 10
