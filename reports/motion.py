@@ -253,6 +253,13 @@ def question_line(question: Decision | None, lang: str) -> tuple[str, ...]:
     return (label("motion_question", lang).format(reference=reference, title=question.title),)
 
 
+def with_question(
+    sentences: tuple[str, ...], question: Decision | None, lang: str
+) -> tuple[str, ...]:
+    """The sentences with the question cited second: the first one states the span."""
+    return (*sentences[:1], *question_line(question, lang), *sentences[1:])
+
+
 def committee_names(frame: Frame, costs: Sequence[CostLine], lang: str) -> str:
     """A footnote spelling out the short names of the committees that bore the costs."""
     keys = dict.fromkeys((line.municipality, line.committee) for line in costs)
@@ -328,7 +335,7 @@ def motion_report(
         records=yearly_records(answer.by_committee_and_type, ("committee", "type")),
         provenance=provenance(frame, [*filters, ("--published", published)]),
         notice=notice(frame, lang),
-        summary=(*question_line(asked, lang), *summary(frame, answer, lang)),
+        summary=with_question(summary(frame, answer, lang), asked, lang),
         footnotes=footnotes,
         unit=unit,
         lang=lang,

@@ -424,11 +424,12 @@ def test_motion_footnotes_name_prices_rounding_decisions_and_sources(frame):
 def test_motion_with_the_question_cites_it_and_takes_its_years(frame):
     report = motion_report(frame, question="KSAU-2024-12-02-p604")
     assert report.title == "Svar: CTC:s årliga kostnader 2018–2023"
-    assert report.summary[0] == (
+    # The first sentence states the span; the second cites the question, marked.
+    assert report.summary[0].startswith("Under 2018–2023 (alla år helt bokförda)")
+    assert report.summary[1] == (
         "Svaret gäller KSAU 2024-12-02 § 604 (Dnr STK-2023-1410; förslag): Motion (V) om att "
         "redovisa och utvärdera arbetet med CTC; kostnaden 2018–2023 cirka 50 miljoner kronor."
     )
-    assert report.summary[1].startswith("Under 2018–2023 (alla år helt bokförda)")
     assert any(line.startswith("Siffran omfattar direkta kostnader") for line in report.summary)
     assert any(line.startswith("Den omfattar inte lokaler") for line in report.summary)
     # The figure the question published, reconciled.
