@@ -2,7 +2,8 @@
 
 A committee's kommunbidrag for a year is what its kommunbidrag account
 receives in that year: its allocations (`#kommunbidrag`) plus the växlingar
-(`#vaxling`) dated in the year. Each becomes one Fava budget on the
+(`#vaxling`) dated in the year, less a full-year effect the allocation
+already includes (`ctc.allocations`). Each becomes one Fava budget on the
 committee's programme cost account (`Expenses:<M>:<C>:<P>`), yearly, dated
 1 January, from the committee's first year with kommunbidrag to its last; a
 year in between without kommunbidrag gets a zero budget, and so does the year
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from decimal import Decimal
 
 from beancount.core import account as account_type
@@ -23,6 +24,7 @@ from beancount.core.amount import Amount
 from beancount.parser.grammar import ValueType
 
 from ctc.accounts import parse_account
+from ctc.allocations import included_effects, included_in
 from ctc.numbers import posting_number
 from ctc.transfers import ALLOCATION_TAG, TAG
 
@@ -41,9 +43,10 @@ def programme_cost_account(municipality: str, committee: str, programme: str) ->
     return f"Expenses:{municipality}:{committee}:{programme}"
 
 
-def kommunbidrag_by_year(entries: Iterable[data.Directive]) -> KommunbidragByYear:
-    """Sum each committee's allocations and växlingar per calendar year."""
+def kommunbidrag_by_year(entries: Sequence[data.Directive]) -> KommunbidragByYear:
+    """Sum each committee's allocations and växlingar per calendar year (included effects once)."""
     result: KommunbidragByYear = defaultdict(lambda: defaultdict(Decimal))
+    included = included_effects(entries)
     for entry in entries:
         if not isinstance(entry, data.Transaction) or not entry.tags & {ALLOCATION_TAG, TAG}:
             continue
@@ -51,6 +54,8 @@ def kommunbidrag_by_year(entries: Iterable[data.Directive]) -> KommunbidragByYea
             parsed = parse_account(posting.account)
             amount = posting_number(posting)
             if parsed is None or not parsed.is_kommunbidrag or amount is None:
+                continue
+            if included_in(entry, parsed.municipality, parsed.committee, included):
                 continue
             key = (parsed.municipality, parsed.committee, parsed.programme)
             result[key][entry.date.year] -= amount

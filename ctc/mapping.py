@@ -7,6 +7,14 @@ configuration, not code: finance officers change it without touching Python.
 Codes match exactly, or by prefix when written with a trailing `*`; of
 several matching account ranges the narrowest wins.
 
+Income accounts are declared like cost accounts, as `[[income_type]]` ranges
+of kind `external` or `internal` (sales to other units of the city); an
+internal purchase is the cost kind `internal_purchase`. `[internal]` says what the
+export's `Motpart` column holds (the counterparty's responsibility code, or
+only an E/I flag) and which internal items city-wide totals eliminate: by
+default those whose counterparty is a unit of one of the mapping's
+committees, since that unit's programme costs are counted already.
+
 Personnel kinds of cost (salary and PO unless a `[[cost_type]]` says
 `personnel = false`) never get their free text copied into the ledger, since
 exports carry names there; such entries are described by the account's name
@@ -21,12 +29,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ctc.accounts import KINDS
+from ctc.accounts import INCOME, INTERNAL_INCOME, INTERNAL_KINDS, KINDS
 from ctc.errors import UserError
 from ctc.source_formats import DEFAULT_FORMATS, SourceFormats, parse_source_formats
 
 PERSONNEL_KINDS = frozenset({"salary", "po"})
 """Kinds of cost whose rows are personnel costs unless the mapping says otherwise."""
+
+INCOME_TYPES = {"external": INCOME, "internal": INTERNAL_INCOME}
+"""`[[income_type]]` kind -> the ledger's kind of income."""
+
+COUNTERPARTY_CODE = "code"
+"""`Motpart` holds the counterparty's responsibility code on internal rows."""
+COUNTERPARTY_FLAG = "flag"
+"""`Motpart` holds only a flag: E (external), I (internal) or blank."""
+COUNTERPARTY_MODES = (COUNTERPARTY_CODE, COUNTERPARTY_FLAG)
+
+ELIMINATE_PROGRAMME = "programme"
+"""Eliminate internal items whose counterparty is a unit of one of the mapping's committees."""
+ELIMINATE_ALL = "all"
+"""Eliminate every internal item (the counterparty is taken to be the programme's)."""
+ELIMINATE_NONE = "none"
+"""Eliminate nothing: city-wide totals add every committee's own figure."""
+ELIMINATION_RULES = (ELIMINATE_PROGRAMME, ELIMINATE_ALL, ELIMINATE_NONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +105,10 @@ class Mapping:
     copy_personnel_text: bool = False
     formats: SourceFormats = DEFAULT_FORMATS
     """How SIE 4 and CSV exports are read (`[sie]`, `[csv]`)."""
+    counterparty: str = COUNTERPARTY_CODE
+    """What `Motpart` holds: the counterparty's responsibility code, or an E/I flag."""
+    eliminate: str = ELIMINATE_PROGRAMME
+    """Which internal items city-wide totals eliminate (see `ELIMINATION_RULES`)."""
     _answers: dict[tuple[str, str], str | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -100,6 +129,24 @@ class Mapping:
     def kind_of(self, account: str) -> str | None:
         """The kind of cost of an account number, or None if no range holds it."""
         return self._answer("kind", account)
+
+    def counterparty_committee(self, counterparty: str | None) -> str | None:
+        """The committee whose unit an internal row's `Motpart` names, when it names one.
+
+        None when `Motpart` holds only a flag, is blank, or is a code no
+        committee of the mapping has (a unit outside the programme).
+        """
+        if self.counterparty != COUNTERPARTY_CODE or not counterparty:
+            return None
+        return self.committee_of(counterparty)
+
+    def eliminates(self, kind: str, counterparty: str | None) -> bool:
+        """Whether city-wide totals eliminate an internal item of this kind and counterparty."""
+        if kind not in INTERNAL_KINDS or self.eliminate == ELIMINATE_NONE:
+            return False
+        return (
+            self.eliminate == ELIMINATE_ALL or self.counterparty_committee(counterparty) is not None
+        )
 
     def _answer(self, question: str, code: str) -> str | None:
         """A question about a code, worked out once per mapping and code."""
@@ -153,6 +200,7 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
     """Build a `Mapping` from parsed TOML, with a clear error for each mistake."""
     where = str(path)
     programme = raw.get("programme", {})
+    internal = raw.get("internal", {})
     committees = tuple(
         (CodeRule(code), str(entry["short"]))
         for index, entry in enumerate(raw.get("committee", []))
@@ -163,25 +211,8 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
         for index, entry in enumerate(raw.get("area", []))
         for code in _codes(entry, "responsibility", f"{where} [[area]] nr {index + 1}")
     )
-    ranges = []
-    personnel = set(PERSONNEL_KINDS)
-    for index, entry in enumerate(raw.get("cost_type", [])):
-        kind = entry.get("kind")
-        if kind not in KINDS:
-            raise UserError(
-                f"{where} [[cost_type]] nr {index + 1}: okänd kostnadstyp {kind!r} (kända: {', '.join(KINDS)})."
-            )
-        flag = entry.get("personnel")
-        if flag is not None and not isinstance(flag, bool):
-            raise UserError(
-                f"{where} [[cost_type]] nr {index + 1}: personnel ska vara true eller false."
-            )
-        if flag is not None:
-            (personnel.add if flag else personnel.discard)(kind)
-        ranges += [
-            _range(text, kind, f"{where} [[cost_type]] nr {index + 1}")
-            for text in entry.get("accounts", [])
-        ]
+    ranges, personnel = _cost_types(raw.get("cost_type", []), where)
+    ranges += _income_types(raw.get("income_type", []), where)
     if not committees or not ranges:
         raise UserError(f"{where}: mappningen behöver minst en [[committee]] och en [[cost_type]].")
     return Mapping(
@@ -193,11 +224,55 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
         committees=committees,
         areas=areas,
         accounts=tuple(ranges),
-        personnel=frozenset(personnel),
+        personnel=personnel,
         account_names=_account_names(raw.get("account_names", {}), where),
         copy_personnel_text=_flag(raw.get("privacy", {}), "copy_personnel_text", where),
         formats=parse_source_formats(raw, where),
+        counterparty=_choice(internal, "counterparty", COUNTERPARTY_MODES, where),
+        eliminate=_choice(internal, "eliminate", ELIMINATION_RULES, where),
     )
+
+
+def _cost_types(entries: list[Any], where: str) -> tuple[list[AccountRange], frozenset[str]]:
+    """The `[[cost_type]]` ranges, and the kinds whose free text is personal data."""
+    ranges = []
+    personnel = set(PERSONNEL_KINDS)
+    for index, entry in enumerate(entries):
+        here = f"{where} [[cost_type]] nr {index + 1}"
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            raise UserError(f"{here}: okänd kostnadstyp {kind!r} (kända: {', '.join(KINDS)}).")
+        flag = entry.get("personnel")
+        if flag is not None and not isinstance(flag, bool):
+            raise UserError(f"{here}: personnel ska vara true eller false.")
+        if flag is not None:
+            (personnel.add if flag else personnel.discard)(kind)
+        ranges += [_range(text, kind, here) for text in entry.get("accounts", [])]
+    return ranges, frozenset(personnel)
+
+
+def _income_types(entries: list[Any], where: str) -> list[AccountRange]:
+    """The `[[income_type]]` ranges: external income and internal sales."""
+    ranges = []
+    for index, entry in enumerate(entries):
+        here = f"{where} [[income_type]] nr {index + 1}"
+        kind = INCOME_TYPES.get(str(entry.get("kind")))
+        if kind is None:
+            raise UserError(
+                f"{here}: okänd intäktstyp {entry.get('kind')!r} (kända: external, internal)."
+            )
+        ranges += [_range(text, kind, here) for text in entry.get("accounts", [])]
+    return ranges
+
+
+def _choice(table: Any, key: str, choices: tuple[str, ...], where: str) -> str:
+    """One of a setting's allowed values; the first is the default."""
+    value = table.get(key, choices[0]) if isinstance(table, dict) else choices[0]
+    if value not in choices:
+        raise UserError(
+            f"{where} [internal]: {key} ska vara {' eller '.join(choices)}, inte {value!r}."
+        )
+    return str(value)
 
 
 def _account_names(table: Any, where: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from beancount.core import data
@@ -28,11 +28,13 @@ from ctc.registers import (
     CommitteeRegister,
     DecisionRegister,
     LedgerOptions,
+    MunicipalityNames,
     PoRateRegister,
     customs,
     parse_areas,
     parse_committees,
     parse_decisions,
+    parse_municipalities,
     parse_options,
     parse_po_rates,
 )
@@ -61,6 +63,12 @@ class Registers:
     transfers: tuple[Transfer, ...]
     """Every växling, in ledger order."""
     sources: SourceRegister
+    municipalities: MunicipalityNames = field(default_factory=dict)
+    """Municipality key -> its name as written (`Linkoping` -> `Linköping`)."""
+
+    def municipality_name(self, municipality: str) -> str:
+        """A municipality as readers see it: `Linköping`, not `Linkoping`."""
+        return self.municipalities.get(municipality, municipality)
 
     def area_names(self, municipality: str | None = None) -> tuple[str, ...]:
         """Area names in register order, of one municipality or of all."""
@@ -114,6 +122,7 @@ def read_registers(entries: Sequence[data.Directive]) -> Registers:
         history=build_history(entries)[0],
         transfers=tuple(read_transfers(entries)),
         sources=source_records(entries),
+        municipalities=parse_municipalities(entries),
     )
 
 

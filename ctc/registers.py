@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from beancount.core import data
 
@@ -101,6 +101,28 @@ def parse_committees(
     return register, errors
 
 
+MUNICIPALITY = "municipality"
+
+MunicipalityNames = dict[str, str]
+"""A municipality as account names write it (`Linkoping`) -> its name as written (`Linköping`)."""
+
+
+def parse_municipalities(entries: Iterable[data.Directive]) -> MunicipalityNames:
+    """Read `custom "municipality" "Linkoping"` directives (meta: name, as written)."""
+    names: MunicipalityNames = {}
+    for entry in customs(entries, MUNICIPALITY):
+        key = first_value(entry)
+        name = text_meta(entry, "name")
+        if isinstance(key, str) and name:
+            names[key] = name
+    return names
+
+
+def municipality_name(names: MunicipalityNames, municipality: str) -> str:
+    """How a reader sees a municipality: its name as written, else the key itself."""
+    return names.get(municipality, municipality)
+
+
 AreaRegister = dict[tuple[str, str], data.Custom]
 """(municipality, area name) -> its directive."""
 
@@ -129,9 +151,18 @@ def parse_areas(entries: Iterable[data.Directive]) -> tuple[AreaRegister, list[R
 # --- Decisions ---------------------------------------------------------------
 
 
+STATUSES = ("förslag", "beslut", "besvarad", "upphävd")
+"""A decision's status: a proposal, a decision, a motion answered, or repealed since."""
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A decision in the register, under its link-safe id."""
+    """A decision in the register, under its link-safe id, with what is known of its provenance.
+
+    Only body, municipality and title are required; the rest is optional, so
+    a register written before these fields stays valid: a decision without a
+    status is a decision (`beslut`), and its date is taken as exact.
+    """
 
     id: str
     date: datetime.date
@@ -142,6 +173,20 @@ class Decision:
     title: str
     synthetic: bool
     meta: dict[str, Any]
+    status: str | None = None
+    """One of `STATUSES`, when the register says."""
+    date_exact: bool = True
+    """False when the day is a placeholder (the documents give only the month, say)."""
+    protocol: str | None = None
+    """A link to the minutes (protokoll) the decision stands in."""
+    span: tuple[int, int] | None = None
+    """For a question about costs: the years it asks about (`from_year`, `to_year`)."""
+    published: Decimal | None = None
+    """A figure the decision published (kronor), to reconcile the ledger's against."""
+    published_note: str | None = None
+    """What the published figure is said to contain or how it was rounded."""
+    closes: int | None = None
+    """The year whose books the decision closes (bokslut, årsredovisning)."""
 
 
 DecisionRegister = dict[str, Decision]
@@ -180,7 +225,82 @@ def _check_decision(entry: data.Custom, committees: CommitteeRegister) -> str | 
     expected = decision_id(body, entry.date, _paragraph(entry))
     if ident != expected:
         return f"Beslutets id {ident} stämmer inte med organ, datum och paragraf; det ska vara {expected}."
-    return None
+    return _check_provenance(entry, ident)
+
+
+def _check_provenance(entry: data.Custom, ident: str) -> str | None:
+    """Why a decision's optional provenance fields are malformed, or None."""
+    meta = entry.meta
+    status = meta.get("status")
+    problems = [
+        f"status ska vara {', '.join(STATUSES)}, inte {status!r}"
+        if status is not None and status not in STATUSES
+        else None,
+        *(
+            f"{key} ska vara TRUE eller FALSE"
+            for key in ("synthetic", "date_exact")
+            if key in meta and not isinstance(meta[key], bool)
+        ),
+        _span_problem(meta),
+        "published ska vara ett belopp i SEK (50000000 SEK)"
+        if "published" in meta and _amount(meta["published"]) is None
+        else None,
+        "closes ska vara ett årtal" if "closes" in meta and not _is_year(meta["closes"]) else None,
+    ]
+    found = next((p for p in problems if p), None)
+    return f"Beslutet {ident}: {found}." if found else None
+
+
+def _span_problem(meta: dict[str, Any]) -> str | None:
+    """Why a question's years are malformed, or None."""
+    first, last = meta.get("from_year"), meta.get("to_year")
+    if first is None and last is None:
+        return None
+    if not (_is_year(first) and _is_year(last)):
+        return "from_year och to_year ska båda vara årtal"
+    return "from_year ligger efter to_year" if first > last else None
+
+
+def _is_year(value: object) -> TypeGuard[Decimal]:
+    """Whether a metadata value is a four-digit year (Beancount reads 2018 as a number)."""
+    return isinstance(value, Decimal) and value == value.to_integral() and 1000 <= value <= 9999
+
+
+def _amount(value: object) -> Decimal | None:
+    """A published figure: `50000000 SEK` (an amount) or a bare number, in kronor."""
+    number = getattr(value, "number", value)
+    currency = getattr(value, "currency", "SEK")
+    return number if isinstance(number, Decimal) and currency == "SEK" else None
+
+
+def _span(entry: data.Custom) -> tuple[int, int] | None:
+    """The years a question asks about, when the register records them."""
+    first, last = entry.meta.get("from_year"), entry.meta.get("to_year")
+    return (int(first), int(last)) if _is_year(first) and _is_year(last) else None
+
+
+def _decision(entry: data.Custom, ident: str) -> Decision:
+    """A well-formed decision directive as a `Decision`."""
+    meta = entry.meta
+    closes = meta.get("closes")
+    return Decision(
+        id=ident,
+        date=entry.date,
+        body=text_meta(entry, "body") or "",
+        municipality=text_meta(entry, "municipality") or "",
+        paragraph=_paragraph(entry),
+        diary=text_meta(entry, "diary"),
+        title=text_meta(entry, "title") or "",
+        synthetic=meta.get("synthetic") is True,
+        meta=meta,
+        status=text_meta(entry, "status"),
+        date_exact=meta.get("date_exact") is not False,
+        protocol=text_meta(entry, "protocol"),
+        span=_span(entry),
+        published=_amount(meta.get("published")) if "published" in meta else None,
+        published_note=text_meta(entry, "published_note"),
+        closes=int(closes) if _is_year(closes) else None,
+    )
 
 
 def parse_decisions(
@@ -190,6 +310,9 @@ def parse_decisions(
 
     Meta: body, municipality, title, and where known paragraph (the §) and
     diary (diarienummer). The id must be built from body, date and §.
+    Optional provenance: status, date_exact, synthetic, protocol; for a
+    question about costs from_year/to_year and a published figure; closes
+    for the decision that closes a year's books.
     """
     register: DecisionRegister = {}
     errors: list[RuleError] = []
@@ -201,17 +324,7 @@ def parse_decisions(
         if problem is not None:
             errors.append(rule_error("decision-register", entry.meta, problem, entry))
             continue
-        register[ident] = Decision(
-            id=ident,
-            date=entry.date,
-            body=text_meta(entry, "body") or "",
-            municipality=text_meta(entry, "municipality") or "",
-            paragraph=_paragraph(entry),
-            diary=text_meta(entry, "diary"),
-            title=text_meta(entry, "title") or "",
-            synthetic=entry.meta.get("synthetic") is True,
-            meta=entry.meta,
-        )
+        register[ident] = _decision(entry, ident)
     return register, errors
 
 
@@ -261,7 +374,13 @@ def parse_po_rates(entries: Iterable[data.Directive]) -> tuple[PoRateRegister, l
 
 # --- Options -------------------------------------------------------------------
 
-KNOWN_OPTIONS = {"synthetic": bool, "programme": str, "mapping": str}
+KNOWN_OPTIONS = {
+    "synthetic": bool,
+    "programme": str,
+    "mapping": str,
+    "scope": str,
+    "scope-excluded": str,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +392,10 @@ class LedgerOptions:
     programme: str = "CTC"
     mapping: str | None = None
     """Path of the import mapping, relative to the file that names it."""
+    scope: str | None = None
+    """What the programme's cost figures contain, in the city's own words."""
+    scope_excluded: str | None = None
+    """What they do not contain (premises, overhead, partners' time ...)."""
 
 
 def parse_options(entries: Iterable[data.Directive]) -> tuple[LedgerOptions, list[RuleError]]:
@@ -299,7 +422,7 @@ def parse_options(entries: Iterable[data.Directive]) -> tuple[LedgerOptions, lis
             value = _relative_to_entry(entry, value)
         if name == "synthetic":
             note = text_meta(entry, "note")
-        values[name] = value
+        values[name.replace("-", "_")] = value
     return LedgerOptions(synthetic_note=note, **values), errors
 
 

@@ -1,8 +1,9 @@
 """The one query layer every report draws its figures from.
 
 `build_frame` walks the loaded ledger (`ctc.ledger.Ledger`) once and gathers
-everything a report needs: one `CostLine` per posting on a programme cost
-account (with its area, position, source row and decisions), one `BudgetLine`
+everything a report needs: one `CostLine` per posting on a programme cost or
+income account (with its area, position, source row and decisions; income is
+a negative cost), one `BudgetLine`
 per change of a committee's kommunbidrag (allocations and växlingar), the
 växlingar and the positions' history from the ledger's registers. Reports
 aggregate these; none of them reads entries on its own.
@@ -15,6 +16,14 @@ dashboard and the scenario code call the same ones, so every report and page
 agree to the öre. A narrowed frame still names committees as its reports do
 (`committee_name`), so callers that want the whole ledger's naming ask the
 frame they narrowed from.
+
+Internal items (purchases from and sales to other units of the city) are
+real cost and income for the committee that books them. City-wide they are
+eliminated by the rule of the ledger's mapping (`Mapping.eliminates`): each
+such line is marked `eliminated`, and `Frame.eliminations` holds its
+opposite, with cost type `internal`, for the totals that add committees up.
+A frame narrowed to part of the city keeps an elimination only when the
+counterparty's committee is in the part too.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ import dataclasses
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -31,8 +40,17 @@ from typing import TYPE_CHECKING
 
 from beancount.core import data
 
-from ctc.accounts import cost_account, kommunbidrag_account, parse_account
-from ctc.mapping import PERSONNEL_KINDS
+from ctc.accounts import (
+    INCOME,
+    INTERNAL,
+    INTERNAL_KINDS,
+    cost_account,
+    kommunbidrag_account,
+    parse_account,
+)
+from ctc.allocations import included_effects, included_in
+from ctc.errors import UserError
+from ctc.mapping import PERSONNEL_KINDS, Mapping
 from ctc.model import FileDigest
 from ctc.numbers import posting_number
 from ctc.positions import History, Spell
@@ -47,6 +65,8 @@ RESPONSIBILITY = "responsibility"
 """The metadata key of the responsibility code (ansvar) a cost was booked on."""
 AREA = "area"
 """The metadata key of the area whose unit a cost was booked on (written at import)."""
+COUNTERPARTY = "counterparty"
+"""The metadata key of the export's `Motpart`: the other unit's code, or an E/I flag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +92,26 @@ class CostLine:
     """Decisions the entry itself cites (links and `decision` metadata)."""
     source: Source | None = None
     """The source row the entry was imported from; None for a hand-written entry."""
+    counterparty_committee: str | None = None
+    """For an internal item: the committee whose unit the counterparty is, when known."""
+    eliminated: bool = False
+    """Whether city-wide totals eliminate this internal item (see `Frame.eliminations`)."""
+
+    @property
+    def is_income(self) -> bool:
+        """Whether the line is income (negative in report terms)."""
+        return self.cost_type == INCOME
+
+    @property
+    def internal(self) -> bool:
+        """Whether the line is an internal purchase or sale."""
+        return self.kind in INTERNAL_KINDS
+
+    @property
+    def counterparty(self) -> str | None:
+        """The export's `Motpart` for the line, if recorded."""
+        value = self.entry.meta.get(COUNTERPARTY)
+        return str(value) if value not in (None, "") else None
 
     @property
     def year(self) -> int:
@@ -112,6 +152,9 @@ class BudgetLine:
     """`allocation` (KF's frame, tagged #kommunbidrag) or `transfer` (a växling)."""
     decision: str | None
     entry: data.Transaction
+    included_in: str | None = None
+    """For a växling's full-year effect that the committee's allocation already holds:
+    the växling's decision. Sums leave such a line out, so the effect counts once."""
 
     @property
     def year(self) -> int:
@@ -145,6 +188,8 @@ class Frame:
     costs: tuple[CostLine, ...]
     budget: tuple[BudgetLine, ...]
     transfers: tuple[Transfer, ...]
+    elimination_rule: str | None = None
+    """The mapping's rule for internal items (`programme`, `all`, `none`); None without a mapping."""
 
     @property
     def programme(self) -> str:
@@ -160,6 +205,25 @@ class Frame:
     def position_order(self) -> list[str]:
         """Position ids in the order the register opens them."""
         return list(self.history)
+
+    @functools.cached_property
+    def eliminations(self) -> tuple[CostLine, ...]:
+        """The opposite of every eliminated internal item, with cost type `internal`.
+
+        Adding these to the cost lines gives the city's net cost: an internal
+        purchase and its matching sale cancel, and an internal purchase from
+        one of the programme's units stops counting twice.
+        """
+        return tuple(
+            dataclasses.replace(line, cost_type=INTERNAL, amount=-line.amount)
+            for line in self.costs
+            if line.eliminated
+        )
+
+    @property
+    def city_lines(self) -> tuple[CostLine, ...]:
+        """The cost and income lines and the eliminations: what sums to the city's net cost."""
+        return (*self.costs, *self.eliminations)
 
     @property
     def allocations(self) -> tuple[BudgetLine, ...]:
@@ -239,9 +303,16 @@ class Frame:
             ident: [s for s in spells if committee_ok(s.municipality, s.committee)]
             for ident, spells in self.history.items()
         }
+
+        def kept(line: CostLine) -> CostLine:
+            other = line.counterparty_committee
+            if line.eliminated and other is not None and not committee_ok(line.municipality, other):
+                return dataclasses.replace(line, eliminated=False)
+            return line
+
         return dataclasses.replace(
             self,
-            costs=tuple(line for line in self.costs if account_ok(line.account)),
+            costs=tuple(kept(line) for line in self.costs if account_ok(line.account)),
             budget=tuple(b for b in self.budget if committee_ok(b.municipality, b.committee)),
             transfers=tuple(transfers),
             history={ident: spells for ident, spells in history.items() if spells},
@@ -262,11 +333,16 @@ class Frame:
     def of_area(self, area: str | None) -> Frame:
         """The costs booked on one area's units (None: the common costs) and its positions.
 
-        Kommunbidrag and växlingar belong to committees, not areas: none are kept.
+        Kommunbidrag and växlingar belong to committees, not areas: none are
+        kept; nor are eliminations, which are city-wide.
         """
         return dataclasses.replace(
             self,
-            costs=tuple(line for line in self.costs if line.area == area),
+            costs=tuple(
+                dataclasses.replace(line, eliminated=False)
+                for line in self.costs
+                if line.area == area
+            ),
             budget=(),
             transfers=(),
             history={
@@ -375,14 +451,18 @@ def funding_decision(history: History, spell: Spell) -> str | None:
 
 
 def cost_lines(
-    entries: Iterable[data.Directive], programme: str, history: History | None = None
+    entries: Iterable[data.Directive],
+    programme: str,
+    history: History | None = None,
+    mapping: Mapping | None = None,
 ) -> list[CostLine]:
-    """Every posting on a cost account of `programme`, in ledger order.
+    """Every posting on a cost or income account of `programme`, in ledger order.
 
     Each line's area is the entry's `area` metadata, which the import writes
     from the mapping when it books the row (one source: what the books say).
     With the positions' history, each payroll line gets the position booked on
-    its responsibility code.
+    its responsibility code. With the mapping, each internal item gets its
+    counterparty's committee and whether city-wide totals eliminate it.
     """
     index = unit_index(history or {})
     lines = []
@@ -404,29 +484,48 @@ def cost_lines(
             unit = str(unit) if unit is not None else None
             area = entry.meta.get(AREA)
             spell = position_of(index, unit, entry.date) if cost_type in PERSONNEL_KINDS else None
-            lines.append(
-                CostLine(
-                    entry.date,
-                    parsed.municipality,
-                    parsed.committee,
-                    parsed.programme,
-                    cost_type,
-                    parsed.kind or "other",
-                    posting.account,
-                    amount,
-                    entry,
-                    area=str(area) if area else None,
-                    position=spell.position_id if spell else None,
-                    position_decision=funding_decision(history or {}, spell) if spell else None,
-                    decisions=entry_decisions(entry),
-                    source=source_of(entry.meta),
-                )
+            line = CostLine(
+                entry.date,
+                parsed.municipality,
+                parsed.committee,
+                parsed.programme,
+                cost_type,
+                parsed.kind or "other",
+                posting.account,
+                amount,
+                entry,
+                area=str(area) if area else None,
+                position=spell.position_id if spell else None,
+                position_decision=funding_decision(history or {}, spell) if spell else None,
+                decisions=entry_decisions(entry),
+                source=source_of(entry.meta),
             )
+            lines.append(with_counterparty(line, mapping) if line.internal else line)
     return lines
 
 
-def budget_lines(entries: Iterable[data.Directive], programme: str) -> list[BudgetLine]:
-    """Every change of a committee's kommunbidrag for `programme`, in ledger order."""
+def with_counterparty(line: CostLine, mapping: Mapping | None) -> CostLine:
+    """An internal item with its counterparty's committee and the mapping's elimination verdict.
+
+    The rule applies to the mapping's own municipality; other municipalities'
+    internal items are not eliminated (their mapping is not this one).
+    """
+    if mapping is None or line.municipality != mapping.municipality:
+        return line
+    return dataclasses.replace(
+        line,
+        counterparty_committee=mapping.counterparty_committee(line.counterparty),
+        eliminated=mapping.eliminates(line.kind, line.counterparty),
+    )
+
+
+def budget_lines(entries: Sequence[data.Directive], programme: str) -> list[BudgetLine]:
+    """Every change of a committee's kommunbidrag for `programme`, in ledger order.
+
+    A växling's full-year line that the committee's allocation for the year
+    already includes is marked `included_in` (`ctc.allocations`).
+    """
+    included = included_effects(entries)
     lines = []
     for entry in entries:
         if not isinstance(entry, data.Transaction):
@@ -458,15 +557,30 @@ def budget_lines(entries: Iterable[data.Directive], programme: str) -> list[Budg
                     kind,
                     decision,
                     entry,
+                    included_in(entry, parsed.municipality, parsed.committee, included),
                 )
             )
     return lines
+
+
+def ledger_mapping(ledger: Ledger) -> Mapping | None:
+    """The ledger's mapping for the elimination rule; None when it has none or it cannot be read.
+
+    Reports do not need the mapping otherwise, so a broken mapping file stops
+    imports (which name it) but not reports: they then eliminate nothing and
+    say so (`Frame.elimination_rule` is None).
+    """
+    try:
+        return ledger.mapping
+    except UserError:
+        return None
 
 
 def build_frame(ledger: Ledger) -> Frame:
     """Gather every figure the reports need from a loaded ledger (no file is read here)."""
     registers = ledger.registers
     entries = ledger.entries
+    mapping = ledger_mapping(ledger)
     return Frame(
         path=ledger.path if ledger.options_map.get("filename") else None,
         files=ledger.files,
@@ -475,7 +589,8 @@ def build_frame(ledger: Ledger) -> Frame:
         areas=registers.area_names(),
         decisions=registers.decisions,
         history=registers.history,
-        costs=tuple(cost_lines(entries, registers.options.programme, registers.history)),
+        costs=tuple(cost_lines(entries, registers.options.programme, registers.history, mapping)),
         budget=tuple(budget_lines(entries, registers.options.programme)),
         transfers=registers.transfers,
+        elimination_rule=mapping.eliminate if mapping is not None else None,
     )

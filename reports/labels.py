@@ -31,12 +31,24 @@ LABELS: dict[str, dict[str, str]] = {
         "training": "Utbildning",
         "licence": "Licenser",
         "programmes": "Program",
+        "income": "Intäkter",
+        "internal": "Interna poster (eliminering)",
+        "internal_income": "Interna intäkter",
+        "internal_purchase": "Interna köp",
+        "note_net": "Beloppen är nettokostnad: kostnader minus intäkter (Intäkter, negativt belopp). Varje nämnd visas med sina egna interna köp och försäljningar; Interna poster (eliminering) tar bort de interna posterna mellan programmets egna enheter, så att summan är stadens nettokostnad utan dubbelräkning.",
         "unknown": "Okänd",
         "common_area": "gemensamt",
         "no_position": "utan tjänst",
         "synthetic": "OBS: Huvudboken innehåller syntetiska exempeldata, inte verkliga belopp.",
         "diary": "Dnr",
         "and": "och",
+        "status_förslag": "förslag",
+        "status_besvarad": "besvarad",
+        "status_upphävd": "upphävt",
+        "status_beslut": "beslut",
+        "mark_synthetic": "syntetiskt",
+        "mark_date_unverified": "datum ej verifierat",
+        "protocol": "protokoll",
         # Yearly
         "yearly_title": "{programme}: kostnad per år {span}, {unit}",
         "sheet_yearly": "Kostnad per år",
@@ -72,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
             "Kontrollraden summerar alla nämnders belopp; en växling ändrar inte stadens "
             "totala kommunbidrag, så den ska vara 0."
         ),
+        "full_year_included": "Helårseffekten {year} ingår redan i KF:s tilldelning för {year} till {committees}; budgetrapporten och översikten räknar den en gång, i tilldelningen.",
         # Positions
         "positions_title": "{programme}: tjänster {span}, {unit}",
         "positions_committee_title": "Årsarbetare och personalkostnad per nämnd och år",
@@ -110,10 +123,15 @@ LABELS: dict[str, dict[str, str]] = {
         "kommunbidrag": "Kommunbidrag",
         "cost": "Kostnad",
         "deviation": "Avvikelse",
-        "note_deviation": (
-            "Budgetavvikelse = kommunbidrag − kostnad. Positivt tal: överskott; negativt tal: "
-            "underskott."
-        ),
+        "gross_cost": "Bruttokostnad",
+        "net_cost": "Nettokostnad",
+        "of_internal_cost": "varav interna köp",
+        "of_internal_income": "varav interna intäkter",
+        "sheet_budget_cost": "Kostnad och intäkter",
+        "budget_cost_title": "Bruttokostnad, intäkter och nettokostnad per nämnd och år",
+        "note_budget_cost": "Nettokostnad = bruttokostnad − intäkter. Varje nämnds egna interna köp och försäljningar (till och från andra enheter i staden) ingår: för nämnden är de verkliga kostnader och intäkter.",
+        "note_included": "Helårseffekten av växlingen {decisions} ingår redan i KF:s tilldelning för året och räknas därför bara där, inte en gång till som växling.",
+        "note_deviation": "Budgetavvikelse = kommunbidrag − nettokostnad. Positivt tal: överskott; negativt tal: underskott.",
         "note_budget_transfers": (
             "Kommunbidrag KF är fullmäktiges tilldelning för året. Växlingar är årets växlingar "
             "av kommunbidrag mellan nämnder (tillämpliga månader och helårseffekt); de tar ut "
@@ -121,26 +139,14 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         # Motion
         "motion_title": "Svar: {programme}:s årliga kostnader {span}",
-        "motion_total": (
-            "Kostnaden för {programme} {span} var sammanlagt {total} miljoner kronor (mnkr), "
-            "i genomsnitt {average} mnkr per år."
-        ),
-        "motion_types": (
-            "Av kostnaden var {salary} mnkr lön, {po} mnkr personalomkostnader (PO) och "
-            "{other} mnkr övriga kostnader."
-        ),
-        "motion_tables": (
-            "Tabell 1 visar kostnaden per år och nämnd, tabell 2 per år och kostnadstyp."
-        ),
-        "motion_table_committee": "Tabell 1. Kostnad per år och nämnd, {unit}",
-        "motion_table_type": "Tabell 2. Kostnad per år och kostnadstyp, {unit}",
+        "motion_total": "Under {span} ({coverage}) var nettokostnaden för {programme} sammanlagt {total} miljoner kronor (mnkr), i genomsnitt {average} mnkr per år.",
+        "motion_types": "Av bruttokostnaden var {salary} mnkr lön, {po} mnkr personalomkostnader (PO) och {other} mnkr övriga kostnader.",
+        "motion_tables": "Tabell 1 visar nettokostnaden per år och nämnd, tabell 2 per år och kostnadstyp.",
+        "motion_table_committee": "Tabell 1. Nettokostnad per år och nämnd, {unit}",
+        "motion_table_type": "Tabell 2. Nettokostnad per år och kostnadstyp, {unit}",
         "sheet_motion_committee": "Per nämnd",
         "sheet_motion_type": "Per kostnadstyp",
-        "note_scope": (
-            "Kostnaden är de bokförda kostnaderna på {programme}:s konton hos de nämnder som "
-            "bar dem: lön, personalomkostnader (PO) och övriga kostnader (bland annat "
-            "enkäten, utbildning, licenser och program)."
-        ),
+        "note_scope": "Kostnaderna och intäkterna är de som bokförts på {programme}:s konton hos de nämnder som bar dem: lön, personalomkostnader (PO), övriga kostnader (bland annat enkäten, utbildning, licenser och program) och programmets egna intäkter.",
         "note_current_prices": (
             "Beloppen är i löpande priser, det vill säga i respektive års kronor, utan "
             "omräkning till fast penningvärde."
@@ -156,6 +162,34 @@ LABELS: dict[str, dict[str, str]] = {
             "Kostnaderna är inlästa ur ekonomisystemets exportfiler {files} och förda i "
             "huvudboken {ledger}."
         ),
+        "reconcile_note": "Om den publicerade siffran: {note}.",
+        "reconcile_rounding": "Den publicerade siffran är avrundad till hela {step} kr; en skillnad på högst {tolerance} kr ryms i avrundningen.",
+        "reconcile_unexplained": "Skillnaden förklaras varken av intäkterna eller av den publicerade siffrans avrundning: siffrorna omfattar olika kostnader. Jämför vad huvudbokens siffra omfattar (ovan) med vad den publicerade omfattar.",
+        "reconcile_gross_fits": "Skillnaden förklaras av intäkterna ({income} mnkr): bruttokostnaden stämmer med den publicerade siffran inom dess avrundning, nettokostnaden gör det inte. Den publicerade siffran motsvarar alltså bruttokostnaden.",
+        "reconcile_net_fits": "Nettokostnaden stämmer med den publicerade siffran inom dess avrundning; bruttokostnaden gör det inte.",
+        "reconcile_both_fit": "Både netto- och bruttokostnaden stämmer med den publicerade siffran inom dess avrundning. Skillnaden mellan dem är intäkterna ({income} mnkr); den publicerade siffran säger inte om den är brutto eller netto.",
+        "reconcile_gross_difference": "Skillnad: bruttokostnad − publicerad siffra",
+        "reconcile_net_difference": "Skillnad: nettokostnad − publicerad siffra",
+        "reconcile_given": "angiven med --published",
+        "reconcile_published": "Publicerad siffra: {source}",
+        "reconcile_gross": "Bruttokostnad enligt huvudboken",
+        "reconcile_income": "Intäkter (dras av i nettokostnaden)",
+        "reconcile_net": "Nettokostnad enligt huvudboken",
+        "reconcile_item": "Post",
+        "sheet_reconcile": "Avstämning",
+        "reconcile_title": "Tabell 3. Avstämning mot publicerad siffra, {unit}",
+        "note_cost_decisions": "Beslut som kostnaderna vilar på (tjänsternas och växlingarnas beslut och bokslut; budgetbeslut säger vad nämnderna fick använda, inte vad programmet kostade, och ingår inte):",
+        "motion_question": "Svaret gäller {reference}: {title}.",
+        "scope_excluded_unknown": "Huvudboken anger inte vad siffran inte omfattar (till exempel lokaler och gemensamma kostnader).",
+        "scope_excludes": "Den omfattar inte {excluded}.",
+        "scope_default": "de kostnader och intäkter som bokförts på {programme}:s konton i huvudboken",
+        "scope_contains": "Siffran omfattar {scope}.",
+        "motion_eliminated": "Interna köp mellan programmets egna enheter, {amount}, är eliminerade och räknas inte två gånger.",
+        "motion_gross": "Bruttokostnaden var {gross} mnkr och programmets egna intäkter (sålda tjänster, bidrag) {income}, vilket ger nettokostnaden {net} mnkr.",
+        "coverage_none": "{year} utan bokförda kostnader",
+        "coverage_month": "{year} bokfört till och med {month}",
+        "coverage_incomplete": "inte helt bokfört: {years}",
+        "coverage_complete": "alla år helt bokförda",
         "note_not_imported": (
             "Kostnaderna är förda direkt i huvudboken {ledger}; inga av dem är inlästa ur "
             "importerade filer."
@@ -211,12 +245,24 @@ LABELS: dict[str, dict[str, str]] = {
         "training": "Training",
         "licence": "Licences",
         "programmes": "Programmes",
+        "income": "Income",
+        "internal": "Internal items (eliminated)",
+        "internal_income": "Internal income",
+        "internal_purchase": "Internal purchases",
+        "note_net": "Amounts are net cost: costs minus income (Income, negative). Each committee is shown with its own internal purchases and sales; Internal items (eliminated) removes the internal items between the programme's own units, so that the total is the city's net cost without double counting.",
         "unknown": "Unknown",
         "common_area": "common",
         "no_position": "no position",
         "synthetic": "NOTE: The ledger holds synthetic example data, not real amounts.",
         "diary": "Reg. no.",
         "and": "and",
+        "status_förslag": "proposal",
+        "status_besvarad": "answered",
+        "status_upphävd": "repealed",
+        "status_beslut": "decision",
+        "mark_synthetic": "synthetic",
+        "mark_date_unverified": "date not verified",
+        "protocol": "minutes",
         "yearly_title": "{programme}: cost per year {span}, {unit}",
         "sheet_yearly": "Cost per year",
         "note_areas": (
@@ -249,6 +295,7 @@ LABELS: dict[str, dict[str, str]] = {
             "The check row sums all committees; a transfer does not change the city's total "
             "kommunbidrag, so it must be 0."
         ),
+        "full_year_included": "The full-year effect {year} is already part of the council's allocation for {year} to {committees}; the budget report and the dashboard count it once, in the allocation.",
         "positions_title": "{programme}: positions {span}, {unit}",
         "positions_committee_title": "FTE and payroll cost per committee and year",
         "positions_each_title": "Per position and year",
@@ -285,33 +332,29 @@ LABELS: dict[str, dict[str, str]] = {
         "kommunbidrag": "Kommunbidrag",
         "cost": "Cost",
         "deviation": "Deviation",
-        "note_deviation": (
-            "Budget deviation = kommunbidrag − cost. Positive: surplus; negative: deficit."
-        ),
+        "gross_cost": "Gross cost",
+        "net_cost": "Net cost",
+        "of_internal_cost": "of which internal purchases",
+        "of_internal_income": "of which internal income",
+        "sheet_budget_cost": "Cost and income",
+        "budget_cost_title": "Gross cost, income and net cost per committee and year",
+        "note_budget_cost": "Net cost = gross cost − income. Each committee's own internal purchases and sales (to and from other units of the city) are included: to the committee they are real cost and income.",
+        "note_included": "The full-year effect of the transfer {decisions} is already part of the council's allocation for the year, so it is counted there only, not once more as a transfer.",
+        "note_deviation": "Budget deviation = kommunbidrag − net cost. Positive: surplus; negative: deficit.",
         "note_budget_transfers": (
             "Allocation is the council's allocation for the year. Transfers are the year's "
             "transfers of kommunbidrag between committees (applicable months and full-year "
             "effect); they cancel out across the city."
         ),
         "motion_title": "Answer: yearly costs of {programme} {span}",
-        "motion_total": (
-            "The cost of {programme} in {span} was {total} million kronor (mnkr) in total, "
-            "on average {average} mnkr a year."
-        ),
-        "motion_types": (
-            "Of the cost, {salary} mnkr was salary, {po} mnkr payroll overhead (PO) and "
-            "{other} mnkr other costs."
-        ),
-        "motion_tables": "Table 1 shows the cost per year and committee, table 2 per year and cost type.",
-        "motion_table_committee": "Table 1. Cost per year and committee, {unit}",
-        "motion_table_type": "Table 2. Cost per year and cost type, {unit}",
+        "motion_total": "In {span} ({coverage}) the net cost of {programme} was {total} million kronor (mnkr) in total, on average {average} mnkr a year.",
+        "motion_types": "Of the gross cost, {salary} mnkr was salary, {po} mnkr payroll overhead (PO) and {other} mnkr other costs.",
+        "motion_tables": "Table 1 shows the net cost per year and committee, table 2 per year and cost type.",
+        "motion_table_committee": "Table 1. Net cost per year and committee, {unit}",
+        "motion_table_type": "Table 2. Net cost per year and cost type, {unit}",
         "sheet_motion_committee": "Per committee",
         "sheet_motion_type": "Per cost type",
-        "note_scope": (
-            "The cost is what was booked on {programme}'s accounts at the committees that bore "
-            "it: salary, payroll overhead (PO) and other costs (among them the survey, "
-            "training, licences and programmes)."
-        ),
+        "note_scope": "The costs and income are those booked on {programme}'s accounts at the committees that bore them: salary, payroll overhead (PO), other costs (among them the survey, training, licences and programmes) and the programme's own income.",
         "note_current_prices": (
             "Amounts are in current prices, that is in each year's kronor, not adjusted for "
             "inflation."
@@ -327,6 +370,34 @@ LABELS: dict[str, dict[str, str]] = {
             "The costs were imported from the finance system's export files {files} and "
             "recorded in the ledger {ledger}."
         ),
+        "reconcile_note": "About the published figure: {note}.",
+        "reconcile_rounding": "The published figure is rounded to whole {step} kr; a difference of up to {tolerance} kr is within its rounding.",
+        "reconcile_unexplained": "Neither the income nor the rounding of the published figure explains the difference: the figures cover different costs. Compare what the ledger's figure covers (above) with what the published one covers.",
+        "reconcile_gross_fits": "The difference is explained by the income ({income} mnkr): the gross cost agrees with the published figure within its rounding, the net cost does not. The published figure thus corresponds to the gross cost.",
+        "reconcile_net_fits": "The net cost agrees with the published figure within its rounding; the gross cost does not.",
+        "reconcile_both_fit": "Both the net and the gross cost agree with the published figure within its rounding. The difference between them is the income ({income} mnkr); the published figure does not say whether it is gross or net.",
+        "reconcile_gross_difference": "Difference: gross cost − published figure",
+        "reconcile_net_difference": "Difference: net cost − published figure",
+        "reconcile_given": "given with --published",
+        "reconcile_published": "Published figure: {source}",
+        "reconcile_gross": "Gross cost according to the ledger",
+        "reconcile_income": "Income (deducted in the net cost)",
+        "reconcile_net": "Net cost according to the ledger",
+        "reconcile_item": "Item",
+        "sheet_reconcile": "Reconciliation",
+        "reconcile_title": "Table 3. Reconciliation with a published figure, {unit}",
+        "note_cost_decisions": "Decisions the costs rest on (the positions' and transfers' decisions and the closing of the books; budget decisions say what committees could spend, not what the programme cost, and are left out):",
+        "motion_question": "The answer concerns {reference}: {title}.",
+        "scope_excluded_unknown": "The ledger does not say what the figure leaves out (premises and overheads, for instance).",
+        "scope_excludes": "It does not cover {excluded}.",
+        "scope_default": "the costs and income booked on {programme}'s accounts in the ledger",
+        "scope_contains": "The figure covers {scope}.",
+        "motion_eliminated": "Internal purchases between the programme's own units, {amount}, are eliminated and not counted twice.",
+        "motion_gross": "The gross cost was {gross} mnkr and the programme's own income (services sold, grants) {income}, giving the net cost of {net} mnkr.",
+        "coverage_none": "{year} with no costs booked",
+        "coverage_month": "{year} booked up to {month}",
+        "coverage_incomplete": "not fully booked: {years}",
+        "coverage_complete": "every year fully booked",
         "note_not_imported": (
             "The costs are recorded directly in the ledger {ledger}; none of them was "
             "imported from a file."

@@ -20,7 +20,13 @@ from ctc.positions import ONE_DAY, Spell
 from ctc.reports.frame import Frame
 from ctc.reports.labels import label
 from ctc.reports.result import Column, Report, Row, Table, year_rows
-from ctc.reports.sources import decisions_footnote, files_footnote, notice, provenance
+from ctc.reports.sources import (
+    cite_id,
+    decisions_footnote,
+    files_footnote,
+    notice,
+    provenance,
+)
 
 ZERO = Decimal(0)
 
@@ -285,7 +291,7 @@ def history_table(frame: Frame, items: Sequence[Stint], lang: str) -> Table:
                 label("moved_from", lang).format(committee=s.moved_from)
                 if s.moved_from
                 else label("opened", lang),
-                s.decision or "",
+                cite_id(frame, s.decision, lang),
             )
         )
         for s in items

@@ -30,14 +30,48 @@ def notice(frame: Frame, lang: str) -> str | None:
     return label("synthetic", lang) if frame.options.synthetic else None
 
 
+def decision_marks(decision: Decision, lang: str = "sv") -> list[str]:
+    """What a citation must say about a decision besides its reference.
+
+    Its status when it is not a plain decision (a proposal, a motion
+    answered, repealed since), `syntetiskt` for an invented one and `datum
+    ej verifierat` for a placeholder day: a reader must never take either
+    for a verified public decision.
+    """
+    marks = []
+    if decision.status and decision.status != "beslut":
+        marks.append(label(f"status_{decision.status}", lang))
+    if decision.synthetic:
+        marks.append(label("mark_synthetic", lang))
+    if not decision.date_exact:
+        marks.append(label("mark_date_unverified", lang))
+    return marks
+
+
 def decision_reference(decision: Decision, lang: str = "sv") -> str:
-    """A decision as Swedish minutes cite it: `KF 2024-09-26 § 190 (Dnr STK-2024-351)`."""
+    """A decision as Swedish minutes cite it, with its marks on the same line.
+
+    `KF 2024-09-26 § 190 (Dnr STK-2024-351)`; `KS 2017-05-03 (Dnr
+    STK-2016-166; upphävt; datum ej verifierat)`; the link to the minutes
+    when the register has one.
+    """
     text = f"{decision.body} {decision.date.isoformat()}"
     if decision.paragraph:
         text += f" § {decision.paragraph}"
-    if decision.diary:
-        text += f" ({label('diary', lang)} {decision.diary})"
-    return text
+    parts = [f"{label('diary', lang)} {decision.diary}"] if decision.diary else []
+    parts += decision_marks(decision, lang)
+    if decision.protocol:
+        parts.append(f"{label('protocol', lang)} {decision.protocol}")
+    return f"{text} ({'; '.join(parts)})" if parts else text
+
+
+def cite_id(frame: Frame, ident: str | None, lang: str = "sv") -> str:
+    """A decision id as a table cell shows it: the id, and its marks when it has any."""
+    if not ident:
+        return ""
+    decision = frame.decisions.get(ident)
+    marks = decision_marks(decision, lang) if decision is not None else []
+    return f"{ident} ({', '.join(marks)})" if marks else ident
 
 
 def describe_decision(frame: Frame, ident: str, lang: str = "sv") -> str:
@@ -73,6 +107,25 @@ def decisions_behind(
     return sorted(found, key=lambda d: (d.date, d.id))
 
 
+def cost_decisions(frame: Frame, costs: Iterable[CostLine], first: int, last: int) -> list[str]:
+    """The decisions a cost figure for `first`–`last` rests on, beyond the costs' own.
+
+    The växlingar that took effect in the span (they moved the positions and
+    the money whose costs are counted) and the decisions that closed the
+    books of its years. Budget decisions are not among them: a budget says
+    what a committee may spend, not what the programme cost.
+    """
+    cited: list[str] = []
+    for transfer in frame.within(first, last).transfers:
+        if transfer.decision:
+            cited.append(transfer.decision)
+        cited += sorted(transfer.entry.links)
+    cited += [
+        d.id for d in frame.decisions.values() if d.closes is not None and first <= d.closes <= last
+    ]
+    return list(dict.fromkeys(cited))
+
+
 def imported_files(costs: Iterable[CostLine]) -> list[str]:
     """The distinct source files the cost lines were imported from, sorted."""
     return sorted({line.source.file for line in costs if line.source is not None})
@@ -84,13 +137,14 @@ def decisions_footnote(
     budget: Iterable[BudgetLine],
     lang: str,
     also: Iterable[str | None] = (),
+    key: str = "note_decisions",
 ) -> tuple[str, ...]:
     """A footnote naming the decisions behind the figures (none when there are none)."""
     decisions = decisions_behind(frame, costs, budget, also)
     if not decisions:
         return ()
     listed = "; ".join(f"{decision_reference(d, lang)}: {d.title}" for d in decisions)
-    return (f"{label('note_decisions', lang)} {listed}.",)
+    return (f"{label(key, lang)} {listed}.",)
 
 
 def files_footnote(frame: Frame, costs: Sequence[CostLine], lang: str) -> str:

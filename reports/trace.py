@@ -14,13 +14,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from ctc.accounts import COST_TYPES, KINDS
+from ctc.accounts import COST_TYPES, INCOME, INCOME_KINDS, KINDS
 from ctc.errors import UserError
 from ctc.numbers import format_number
 from ctc.reports.frame import CostLine, Frame
 from ctc.reports.labels import LABELS, label
 from ctc.reports.result import Column, Kind, Report, Row, Table
-from ctc.reports.sources import decisions_footnote, files_footnote, notice, provenance
+from ctc.reports.sources import (
+    cite_id,
+    decisions_footnote,
+    files_footnote,
+    notice,
+    provenance,
+)
 from ctc.reports.yearly import yearly_rows, yearly_total
 
 
@@ -41,15 +47,18 @@ def parse_cost_type(text: str | None) -> CostFilter | None:
     if text is None:
         return None
     wanted = text.strip().lower()
-    names = {code: code for code in (*COST_TYPES, *KINDS)}
-    names |= {LABELS["sv"][code].lower(): code for code in (*COST_TYPES, *KINDS)}
+    types = (*COST_TYPES, INCOME)
+    codes = (*types, *KINDS, *INCOME_KINDS)
+    names = {code: code for code in codes}
+    names |= {LABELS["sv"][code].lower(): code for code in codes}
     code = names.get(wanted)
     if code is None:
+        finer = [k for k in (*KINDS, *INCOME_KINDS) if k not in types]
         raise UserError(
-            f"Okänd kostnadstyp {text!r} för --type; välj {', '.join(COST_TYPES)} "
-            f"eller en finare typ: {', '.join(k for k in KINDS if k not in COST_TYPES)}."
+            f"Okänd kostnadstyp {text!r} för --type; välj {', '.join(types)} "
+            f"eller en finare typ: {', '.join(finer)}."
         )
-    return CostFilter("cost_type" if code in COST_TYPES else "kind", code)
+    return CostFilter("cost_type" if code in types else "kind", code)
 
 
 def resolve_committee(frame: Frame, text: str) -> tuple[str, str]:
@@ -104,13 +113,21 @@ def yearly_figure(
     )
 
 
-def decision_of(line: CostLine, lang: str) -> str:
-    """The decision behind a cost: the entry's own, or the one funding its position."""
+def decision_of(line: CostLine, lang: str, frame: Frame | None = None) -> str:
+    """The decision behind a cost: the entry's own, or the one funding its position.
+
+    With the frame (for people, not for CSV), each id carries its marks
+    (synthetic, date not verified, status).
+    """
+
+    def cite(ident: str) -> str:
+        return cite_id(frame, ident, lang) if frame is not None else ident
+
     if line.decisions:
-        return " ".join(line.decisions)
+        return " ".join(cite(ident) for ident in line.decisions)
     if line.position_decision:
         return label("via_position", lang).format(
-            decision=line.position_decision, position=line.position
+            decision=cite(line.position_decision), position=line.position
         )
     return ""
 
@@ -120,7 +137,7 @@ def source_text(line: CostLine) -> str:
     return line.source.label() if line.source is not None else line.location
 
 
-def trace_table(lines: Sequence[CostLine], lang: str) -> Table:
+def trace_table(lines: Sequence[CostLine], lang: str, frame: Frame | None = None) -> Table:
     """The entries, one row each, and their sum."""
     columns = (
         Column("date", label("date", lang), "date"),
@@ -138,7 +155,7 @@ def trace_table(lines: Sequence[CostLine], lang: str) -> Table:
                 line.amount,
                 line.narration,
                 source_text(line),
-                decision_of(line, lang),
+                decision_of(line, lang, frame),
             )
         )
         for line in lines
@@ -220,7 +237,7 @@ def trace_report(
     return Report(
         name="trace",
         title=label("trace_title", lang).format(what=what),
-        tables=(trace_table(lines, lang),),
+        tables=(trace_table(lines, lang, frame),),
         records=trace_records(frame, lines, lang),
         provenance=provenance(
             frame, [("--committee", committee), ("--year", year), ("--type", cost_type)]

@@ -256,7 +256,24 @@ def summary_notes(frame: Frame, summary: TransferSummary, unit: str, lang: str) 
     if summary.rounding:
         amount = format_number(summary.rounding, 0)
         notes.append(label("rounding_adjustment", lang).format(amount=f"{amount} kr"))
+    notes += included_notes(frame, summary, lang)
     return tuple(notes)
+
+
+def included_notes(frame: Frame, summary: TransferSummary, lang: str) -> list[str]:
+    """Which committees' budgets already hold the växling's full-year effect (counted once)."""
+    holding = [
+        line.committee
+        for line in frame.budget
+        if line.included_in is not None and line.included_in == summary.decision
+    ]
+    if not holding:
+        return []
+    year = summary.effective.year + 1
+    order = frame.committee_order
+    ranked = sorted(set(holding), key=lambda c: (order.index(c) if c in order else len(order), c))
+    names = join_names(ranked, lang)
+    return [label("full_year_included", lang).format(year=year, committees=names)]
 
 
 def transfer_records(summaries: Sequence[TransferSummary]) -> Table:

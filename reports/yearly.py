@@ -4,6 +4,12 @@ The CSV form is the machine-readable contract (`year,committee,cost_type,
 amount_sek`, a `*` in a column not grouped by, no total rows; `--by area` or
 `position` adds an `area` and/or `position` column before `amount_sek`); the
 table is for people: a pivot with totals per year and overall.
+
+Amounts are net cost: income is a negative cost (cost type `income`). The
+rows of each committee keep its own figure, internal items included; the
+city-wide eliminations of internal items are rows of their own, with cost
+type `internal` whatever the grouping, so that the rows of any `--by` sum to
+the city's net cost of the programme.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ctc.accounts import COST_TYPES
+from ctc.accounts import INCOME, INTERNAL, REPORT_TYPES
 from ctc.errors import UserError
 from ctc.reports.frame import CostLine, Frame, in_span
 from ctc.reports.labels import label
@@ -105,7 +111,9 @@ def yearly_rows(
 
     Committees are named `Malmo:KS` when `qualify` says so; by default, when
     the selected lines span more than one municipality. Reports pass the
-    frame's choice, so every report names a committee the same way.
+    frame's choice, so every report names a committee the same way. An
+    elimination line (cost type `internal`) keeps its cost type in every
+    grouping, so it stays a row of its own.
     """
     selected = select_span(lines, from_year, to_year)
     if qualify is None:
@@ -116,15 +124,15 @@ def yearly_rows(
         key = (
             line.year,
             committee if "committee" in by else ALL,
-            line.cost_type if "type" in by else ALL,
+            line.cost_type if "type" in by or line.cost_type == INTERNAL else ALL,
             (line.area or COMMON) if "area" in by else ALL,
             (line.position or NO_POSITION) if "position" in by else ALL,
         )
         sums[key] += line.amount
     order = group_order(
-        committee_order, COST_TYPES, area_order, [COMMON], position_order, [NO_POSITION]
+        committee_order, REPORT_TYPES, area_order, [COMMON], position_order, [NO_POSITION]
     )
-    keys = sorted(sums, key=lambda k: (k[0], *(order(part) for part in k[1:])))
+    keys = sorted(sums, key=lambda k: (k[0], k[2] == INTERNAL, *(order(part) for part in k[1:])))
     return [YearlyRow(y, c, t, sums[(y, c, t, a, p)], a, p) for (y, c, t, a, p) in keys]
 
 
@@ -141,7 +149,7 @@ ATTRIBUTE = {"committee": "committee", "type": "cost_type", "area": "area", "pos
 
 def group_label(dimension: str, value: str, lang: str) -> str:
     """A group's name as people read it: cost types and the no-area/no-position groups translated."""
-    if dimension == "type":
+    if dimension == "type" or value == INTERNAL:
         return label(value, lang)
     if dimension == "area" and value == COMMON:
         return label("common_area", lang)
@@ -189,6 +197,38 @@ def pivot_dimension(by: Sequence[str]) -> str | None:
     return None
 
 
+def _column_of(row: YearlyRow, pivot: str) -> str:
+    """A row's column in the pivot: its group, or `internal` for the eliminations."""
+    return INTERNAL if row.cost_type == INTERNAL else str(getattr(row, ATTRIBUTE[pivot]))
+
+
+def _row_key(row: YearlyRow, row_dims: Sequence[str]) -> RowKey:
+    """A row's key in the table: its year and groups; the eliminations a row of their own.
+
+    A year's eliminations of internal items are summed into one row named for
+    them, so that every committee's row keeps the committee's own figure.
+    """
+    groups: list[str] = [str(getattr(row, ATTRIBUTE[d])) for d in row_dims]
+    if row.cost_type == INTERNAL and row_dims:
+        groups = [INTERNAL, *([""] * (len(row_dims) - 1))]
+    return (row.year, *groups)
+
+
+def _row_names(row_key: RowKey, row_dims: Sequence[str], lang: str) -> list[Cell]:
+    """The group names of a table row as people read them."""
+    groups = list(row_key)[1:]
+    if row_dims and groups[0] == INTERNAL:
+        return [label(INTERNAL, lang), *([None] * (len(row_dims) - 1))]
+    return [group_label(d, str(v), lang) for d, v in zip(row_dims, groups, strict=True)]
+
+
+def net_note(lines: Sequence[CostLine], lang: str) -> tuple[str, ...]:
+    """The footnote saying the amounts are net of income and eliminations, when either occurs."""
+    if not any(line.cost_type in (INCOME, INTERNAL) for line in lines):
+        return ()
+    return (label("note_net", lang),)
+
+
 def yearly_table(
     rows: Sequence[YearlyRow],
     by: Sequence[str],
@@ -207,14 +247,14 @@ def yearly_table(
     row_dims = [d for d in by if d != pivot]
     columns: list[str] = []
     if pivot is not None:
-        found = {getattr(row, ATTRIBUTE[pivot]) for row in rows}
-        columns = sorted(found, key=group_order(committee_order, COST_TYPES))
+        found = {_column_of(row, pivot) for row in rows}
+        columns = sorted(found, key=group_order(committee_order, REPORT_TYPES))
     row_keys: dict[RowKey, None] = {}
     cells: dict[tuple[RowKey, str | None], Decimal] = defaultdict(Decimal)
     for row in rows:
-        row_key = (row.year, *(getattr(row, ATTRIBUTE[d]) for d in row_dims))
+        row_key = _row_key(row, row_dims)
         row_keys.setdefault(row_key, None)
-        column = getattr(row, ATTRIBUTE[pivot]) if pivot is not None else None
+        column = _column_of(row, pivot) if pivot is not None else None
         cells[(row_key, column)] += row.amount
 
     def amounts(keys: Sequence[RowKey]) -> list[Cell]:
@@ -236,7 +276,7 @@ def yearly_table(
     for year in years:
         keys = [k for k in row_keys if k[0] == year]
         for row_key in keys:
-            names = [group_label(d, v, lang) for d, v in zip(row_dims, row_key[1:], strict=True)]
+            names = _row_names(row_key, row_dims, lang)
             body.append(Row((year, *names, *amounts([row_key]))))
         if row_dims and len(years) > 1 and len(keys) > 1:
             body.append(Row((f"{label('sum', lang)} {year}", *blanks, *amounts(keys)), True))
@@ -253,8 +293,9 @@ def yearly_report(
     lang: str = "sv",
 ) -> Report:
     """The yearly report: cost per year and group, in the result shape every writer reads."""
+    lines = frame.city_lines
     rows = yearly_rows(
-        frame.costs,
+        lines,
         by,
         from_year,
         to_year,
@@ -266,7 +307,7 @@ def yearly_report(
     span = span_text(min(r.year for r in rows), max(r.year for r in rows))
     title = label("yearly_title", lang).format(programme=frame.programme, span=span, unit=unit)
     filters = [("--by", ",".join(by)), ("--from", from_year), ("--to", to_year)]
-    notes = []
+    notes = list(net_note([line for line in lines if in_span(line.year, from_year, to_year)], lang))
     if "position" in by:
         notes.append(label("note_positions", lang))
     if "area" in by:

@@ -33,6 +33,7 @@ import example_world as world
 from synthetic_xlsx import write_xlsx
 
 from ctc.accounts import (
+    INCOME_KINDS,
     KINDS,
     allocation_counter_account,
     cost_account,
@@ -57,13 +58,15 @@ D = Decimal
 HEADER = """\
 ; CTC – kostnader, tjänster och växlingar av kommunbidrag i Malmö och Linköping
 ;
-; OBS: SYNTETISKA EXEMPELDATA. Nämnder, områden, beslut, datum och diarienummer
-; följer de offentliga handlingarna om CTC i Malmö (2017–2024) och Linköping
-; (2019–2022). Alla belopp – löner, kostnader, kommunbidrag och växlingar – är
-; påhittade men rimliga, och kalibrerade så att CTC kostar cirka 50 mnkr
-; 2018–2023, den siffra staden redovisade (KSAU 2024-12-02 § 604). Beslut som
-; inte finns i handlingarna (nämndernas yttranden, KF:s budgetbeslut) är
-; markerade med synthetic: TRUE.
+; OBS: SYNTETISKA EXEMPELDATA. Nämnderna, att första fasen gällde fem områden,
+; besluten, datumen och diarienumren följer de offentliga handlingarna om CTC i
+; Malmö (2017–2024) och Linköping (2019–2022); beslut vars datum är en
+; platshållare har date_exact: FALSE. De fem områdenas namn finns inte i
+; handlingarna: de är påhittade. Alla belopp – löner, kostnader, intäkter,
+; kommunbidrag och växlingar – är påhittade men rimliga, och kalibrerade så att
+; CTC:s bruttokostnad 2018–2023 är cirka 50 mnkr, den siffra staden redovisade
+; (KSAU 2024-12-02 § 604). Beslut som inte finns i handlingarna (nämndernas
+; yttranden, KF:s budgetbeslut) är markerade med synthetic: TRUE.
 ;
 ; Genererad av scripts/build_example.py; ändra där, inte här.
 """
@@ -107,6 +110,25 @@ def sek(amount: Decimal) -> Amount:
 START = datetime.date(world.FIRST_YEAR, 1, 1)
 
 
+SCOPE = (
+    "direkta kostnader som bokförts med projektkoden CTC hos de nämnder som bar dem: lön och "
+    "personalomkostnader (PO) för programmets tjänster, CTC-enkäten, utbildning, licenser, "
+    "insatsprogram och trycksaker; programmets egna intäkter (sålda utbildningar, bidrag) "
+    "dras av i nettokostnaden"
+)
+"""What the example city's figures contain, in its own words (syntetiskt exempel)."""
+
+SCOPE_EXCLUDED = (
+    "lokaler, gemensamma kostnader för ledning, administration och IT (overhead), och den "
+    "arbetstid som andra medarbetare och samverkansparter (skola, socialtjänst, polis, "
+    "föreningar) lagt i områdesteamen, eftersom inget av det bokförts med projektkoden CTC"
+)
+"""What the example city's figures do not contain."""
+
+MUNICIPALITY_NAMES = {world.MUNICIPALITY: "Malmö", world.LINKOPING: "Linköping"}
+"""Each municipality's name as written; account names keep the ASCII form."""
+
+
 def main_file() -> str:
     """The top file: notice, options, plugins, includes."""
     options = render_entries(
@@ -120,6 +142,8 @@ def main_file() -> str:
             ),
             custom(START, "ctc-option", "programme", PROGRAMME),
             custom(START, "ctc-option", "mapping", "mapping.toml"),
+            custom(START, "ctc-option", "scope", SCOPE),
+            custom(START, "ctc-option", "scope-excluded", SCOPE_EXCLUDED),
             custom(START, "fava-option", "language", "sv"),
             custom(START, "fava-option", "locale", "sv_SE"),
             custom(START, "fava-option", "invert-income-liabilities-equity", "true"),
@@ -152,6 +176,8 @@ def main_file() -> str:
 def accounts_file() -> str:
     """Currency, committees, areas and every account the example uses."""
     entries: list[data.Directive] = [data.Commodity(meta(name="Svenska kronor"), START, SEK)]
+    for municipality, name in MUNICIPALITY_NAMES.items():
+        entries.append(custom(START, "municipality", municipality, name=name))
     for municipality, short, name in world.COMMITTEES:
         entries.append(custom(START, "committee", short, municipality=municipality, name=name))
     for area in world.AREAS:
@@ -167,7 +193,7 @@ def accounts_file() -> str:
                 meta(), START, kommunbidrag_account(municipality, short, PROGRAMME), [SEK], None
             )
         )
-        for kind in KINDS:
+        for kind in (*KINDS, *INCOME_KINDS):
             entries.append(
                 data.Open(
                     meta(), START, cost_account(municipality, short, PROGRAMME, kind), [SEK], None
@@ -177,7 +203,12 @@ def accounts_file() -> str:
 
 
 def decisions_file() -> str:
-    """The decision register: every decision named in the seeds, plus synthetic budgets."""
+    """The decision register: every decision named in the seeds, plus synthetic budgets.
+
+    Each carries what is known of its provenance: its status, whether its day
+    is exact, whether it is synthetic; the question about CTC's yearly costs
+    (KSAU 2024-12-02 § 604) the years it asks about and the figure it published.
+    """
     entries = [
         custom(
             d.date,
@@ -189,7 +220,10 @@ def decisions_file() -> str:
             diary=d.diary,
             title=d.title,
             synthetic=True if d.synthetic else None,
+            status=d.status,
+            date_exact=False if not d.date_exact else None,
             note=d.note,
+            **dict(d.extra),
         )
         for d in world.DECISIONS
     ]
@@ -389,6 +423,16 @@ def full_year_items(year: int) -> list[TransferItem]:
     return [item for plan in PLANS if plan.effective.year + 1 == year for item in plan.items]
 
 
+INCLUDED = {world.REORG_DATE.year + 1: world.KF_2024.id}
+"""Budget year -> the växling whose full-year effect KF's budget for the year already holds.
+
+KF's 2025 budget was decided after the 2024 reorganisation, so its frames are
+the new ones: each committee's 2025 allocation includes the växling's
+full-year effect, which the ledger then counts once. (KF's 2019 budget is
+modelled the older way: the 2018 växling's full-year effect moves the money.)
+"""
+
+
 def allocations() -> dict[tuple[int, str], Decimal]:
     """Each committee's base kommunbidrag per year, before växlingar.
 
@@ -414,20 +458,38 @@ def allocations() -> dict[tuple[int, str], Decimal]:
             if key[0] == year:
                 totals[key] = world.round_kr(value, "1000")
         for item in moved:
-            totals[(year, item.giver)] += item.full_year
-    return {key: value for key, value in totals.items() if value}
+            holder = item.receiver if year in INCLUDED else item.giver
+            totals[(year, holder)] += item.full_year
+    return {
+        key: value
+        for key, value in totals.items()
+        if value or (key[0] in INCLUDED and involved(key[1], key[0]))
+    }
+
+
+def involved(committee: str, year: int) -> bool:
+    """Whether a committee gives or receives in the växling whose full-year effect falls in `year`."""
+    return any(committee in (item.giver, item.receiver) for item in full_year_items(year))
 
 
 def kommunbidrag_rows() -> list[list[object]]:
-    """One row per committee and year, citing KF's budget decision (or KS's 2017 decision)."""
+    """One row per committee and year, citing KF's budget decision (or KS's 2017 decision).
+
+    A budget that already holds a växling's full-year effect names the växling
+    (`Inkluderar växling`), a committee that gave all its programme money away
+    with a zero frame.
+    """
     order = [short for _, short, _ in world.COMMITTEES[:6]]
-    rows: list[list[object]] = [["År", "Nämnd", "Program", "Kommunbidrag", "Beslut", "Datum"]]
+    rows: list[list[object]] = [
+        ["År", "Nämnd", "Program", "Kommunbidrag", "Beslut", "Datum", "Inkluderar växling"]
+    ]
     for (year, committee), amount in sorted(
         allocations().items(), key=lambda kv: (kv[0][0], order.index(kv[0][1]))
     ):
         decision = world.BUDGET_DECISIONS.get(year, world.KS_2017)
         day = decision.date if year == decision.date.year else None
-        rows.append([year, committee, PROGRAMME, amount, decision.id, day])
+        includes = INCLUDED.get(year) if involved(committee, year) else None
+        rows.append([year, committee, PROGRAMME, amount, decision.id, day, includes])
     return rows
 
 
@@ -462,6 +524,33 @@ def swedish_amount(amount: Decimal) -> str:
     return format_number(amount, 2)
 
 
+def raindance_rows(year: int, rows: list[world.CostRow]) -> list[list[object]]:
+    """A Raindance-shaped export: title rows, real dates, numeric amounts and a sum row.
+
+    A year with internal rows has a `Motpart` column, holding the other unit's
+    responsibility code on those rows (as the mapping says, counterparty = "code").
+    """
+    motpart = any(r.counterparty for r in rows)
+    header = list(RAINDANCE)
+    if motpart:
+        header.insert(header.index("Projekt") + 1, "Motpart")
+    sheet: list[list[object]] = [
+        [f"Malmö stad – Utfall per verifikationsrad {year} (syntetiska exempeldata)"],
+        [f"Urval: period {year}01–{year}12, projekt {PROGRAMME}"],
+        [],
+        header,
+    ]
+    for r in rows:
+        codes: list[object] = [r.unit, r.activity, PROGRAMME]
+        if motpart:
+            codes.append(r.counterparty or None)
+        name = world.ACCOUNT_NAMES[r.account]
+        sheet.append([r.date, r.voucher, int(r.account), name, *codes, r.text, r.amount])
+    total = sum((r.amount for r in rows), D(0))
+    sheet.append(["Summa", *([None] * (len(header) - 2)), total])
+    return sheet
+
+
 def export_rows(year: int) -> list[list[object]]:
     """A year's booked rows, shaped like one of two finance systems' exports.
 
@@ -471,30 +560,7 @@ def export_rows(year: int) -> list[list[object]]:
     """
     rows = world.cost_rows(year)
     if year % 2:
-        sheet: list[list[object]] = [
-            [f"Malmö stad – Utfall per verifikationsrad {year} (syntetiska exempeldata)"],
-            [f"Urval: period {year}01–{year}12, projekt {PROGRAMME}"],
-            [],
-            list(RAINDANCE),
-        ]
-        sheet += [
-            [
-                r.date,
-                r.voucher,
-                int(r.account),
-                world.ACCOUNT_NAMES[r.account],
-                r.unit,
-                r.activity,
-                PROGRAMME,
-                r.text,
-                r.amount,
-            ]
-            for r in rows
-        ]
-        sheet.append(
-            ["Summa", None, None, None, None, None, None, None, sum((r.amount for r in rows), D(0))]
-        )
-        return sheet
+        return raindance_rows(year, rows)
     sheet = [list(AGRESSO)]
     sheet += [
         [

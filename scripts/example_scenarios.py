@@ -3,10 +3,13 @@
 The Linköping pilot (`ledger/scenarios/linkoping-pilot-2026-2028.beancount`)
 answers the 2019 motion's question — what would a CTC pilot cost? — with the
 draft `ctc scenario new --from-actuals` makes from Malmö's full years
-2019–2023, adapted as a finance officer would adapt it: the local development
-leaders at SON start in March after recruitment, the central roles sit at KS,
-and the survey runs in rounds every second year at the measured cost per
-round. It is synthetic (the ledger's amounts are) and an estimate.
+2019–2023 (raised to 2026's level: the roles' latest salaries, the ledger's
+latest PO rate, the price index; central costs a fixed part plus a part per
+area; a start-up cost), adapted as a finance officer would adapt it: the
+local development leaders at SON start in March after recruitment, the
+central roles sit at KS, the survey runs in rounds every second year at the
+measured cost per round, and the cost is to be financed with added
+kommunbidrag. It is synthetic (the ledger's amounts are) and an estimate.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from ctc.numbers import ORE, format_sek
 from ctc.positions import History, spell_on
 from ctc.reports.labels import label
 from ctc.scenarios.actuals import Measurement, RoleMeasure, measure_actuals
+from ctc.scenarios.baseyear import Uprating
 from ctc.scenarios.draft import DRAFT, PRICE_INDEX_SOURCE, DraftPlan, draft_scenario
 from ctc.scenarios.model import (
     PO_RATE,
@@ -47,10 +51,11 @@ COMMENTS = [
     "",
     "OBS: SYNTETISKT EXEMPEL. Beloppen kommer ur exemplets (syntetiska) utfall för Malmö",
     "2019–2023 via `ctc scenario new --from-actuals --municipality Linkoping --areas 2",
-    "--from 2026 --to 2028`, anpassat för en pilot: de lokala utvecklingsledarna vid SON",
-    "börjar i mars 2026 efter rekrytering, och CTC-enkäten görs vartannat år (2026, 2028)",
-    "till uppmätt kostnad per omgång. Motionen (S) 2019-09-17 och KS 2022 § 65 (Dnr KS",
-    "2019-676) är verkliga; scenariot är inget beslut.",
+    "--from 2026 --to 2028`, uppräknade till 2026 års nivå, och anpassat för en pilot: de",
+    "lokala utvecklingsledarna vid SON börjar i mars 2026 efter rekrytering, CTC-enkäten görs",
+    "vartannat år (2026, 2028) till uppmätt kostnad per omgång, och kostnaden finansieras",
+    "med utökat kommunbidrag. Motionen (S) 2019-09-17 och KS 2022 § 65 (Dnr KS 2019-676)",
+    "är verkliga; scenariot är inget beslut.",
     "",
     "Genererad av scripts/build_example.py; ändra där, inte här.",
 ]
@@ -84,11 +89,12 @@ def pilot(draft: Scenario, survey_amount: Decimal, survey_source: str) -> Scenar
         written=WRITTEN,
         source=(
             "Syntetiskt exempel: exemplets enhetskostnader för Malmö 2019–2023 (utkast ur "
-            "utfallet), anpassat för en pilot; enkäten i omgångar "
+            "utfallet, uppräknat till 2026 års nivå), anpassat för en pilot; enkäten i omgångar "
             f"({', '.join(str(y) for y in ROUNDS)})"
         ),
         positions=positions,
         costs=costs,
+        financing="kommunbidrag",
     )
 
 
@@ -110,16 +116,21 @@ def linkoping_pilot(ledger: Ledger) -> str:
         last_year=LAST,
         area_committee=AREA_COMMITTEE,
         central_committee="KS",
+        municipality_name=ledger.registers.municipality_name("Linkoping"),
     )
     draft = draft_scenario(measurement, plan)
     survey = next(k for k in measurement.kinds if k.kind == SURVEY)
     areas = len(measurement.areas)
-    amount = (survey.amount / len(survey.years) / areas).quantize(ORE)
+    increase = (measurement.salary_revision or Decimal(0)).quantize(Decimal("0.01"))
+    uprating = Uprating(measurement, FIRST, increase, plan.price_index)
+    measured = survey.amount / len(survey.years) / areas
+    amount = (measured * uprating.price_factor).quantize(ORE)
     years = ", ".join(str(y) for y in survey.years)
     source = (
-        f"Mätt: {measurement.municipality} {measurement.span}, enkät: "
+        f"Mätt: {measurement.municipality_name} {measurement.span}, enkät: "
         f"{format_sek(survey.amount, 'kr', 2)} kr i {len(survey.years)} omgångar ({years}) i "
-        f"{areas} områden, {format_sek(amount, 'kr', 2)} kr per område och omgång"
+        f"{areas} områden, {format_sek(measured, 'kr', 2)} kr per område och omgång; "
+        f"{uprating.price_text()}: {format_sek(amount, 'kr', 2)} kr"
     )
     return render_scenario(pilot(draft, amount, source), COMMENTS)
 
@@ -202,7 +213,7 @@ def _forecast_costs(
                     2 if rounds else 1,
                     False,
                     f"{label(kind.kind)}, uppmätt genomsnitt {what}",
-                    f"Mätt: Malmo 2019–2021, {label(kind.kind).lower()}: "
+                    f"Mätt: Malmö 2019–2021, {label(kind.kind).lower()}: "
                     f"{format_sek(kind.amount, 'kr', 2)} kr ({', '.join(map(str, kind.years))})",
                     DRAFT,
                 )

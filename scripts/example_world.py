@@ -1,11 +1,14 @@
 """The synthetic CTC world behind the bundled example ledger.
 
-Facts come from the public decisions in the seeds: the committees, the five
-areas, the 2017 decision and the 2018 start of the local development leaders,
-the eight positions at stadskontoret, the 2024 reorganisation and its
-decisions. Amounts (salaries, other costs, kommunbidrag) are invented but
-plausible, and calibrated so that 2018-2023 costs about 50 MSEK, the figure
-the city published. Nothing here is random: variation comes from a hash of
+Facts come from the public decisions in the seeds: the committees, that the
+first phase ran in five areas, the 2017 decision and the 2018 start of the
+local development leaders, the eight positions at stadskontoret, the 2024
+reorganisation and its decisions. The five areas' names are not in the
+documents: they are invented (plausible districts of Malmö), as are the
+committees' own decisions and KF's budget decisions, which the register
+marks synthetic. Amounts (salaries, other costs, income, kommunbidrag) are
+invented but plausible, and calibrated so that 2018-2023 costs about 50 MSEK
+gross, the figure the city published. Nothing here is random: variation comes from a hash of
 a fixed key, so every run gives the same books.
 """
 
@@ -105,16 +108,30 @@ class PoRate:
     source: str
 
 
+ESTIMATE = "Uppskattning, inte SKR:s publicerade sats (den har inte kunnat kontrolleras här)"
+
 PO_RATES = [
-    PoRate(2017, D("38.46"), True, "Uppskattning (exempel); ej SKR:s publicerade siffra"),
-    PoRate(2018, D("38.89"), True, "Uppskattning (exempel); ej SKR:s publicerade siffra"),
+    PoRate(2017, D("38.46"), True, f"{ESTIMATE}"),
+    PoRate(
+        2018,
+        D("39.17"),
+        True,
+        f"{ESTIMATE}: SKR:s sats 2018 var något högre än 2019 års 39,15 % (SKR sänkte "
+        "avtalsförsäkringarna 2019 och lät pensionspålägget vara oförändrat)",
+    ),
     PoRate(2019, D("39.15"), False, "SKR, PO-pålägg 2019"),
     PoRate(2020, D("40.15"), False, "SKR, PO-pålägg 2020"),
     PoRate(2021, D("40.15"), False, "SKR, PO-pålägg 2021"),
     PoRate(2022, D("39.25"), False, "SKR, PO-pålägg 2022"),
     PoRate(2023, D("44.53"), False, "SKR, PO-pålägg 2023"),
-    PoRate(2024, D("43.00"), True, "Uppskattning (exempel); ej SKR:s publicerade siffra"),
-    PoRate(2025, D("42.50"), True, "Uppskattning (exempel); ej SKR:s publicerade siffra"),
+    PoRate(
+        2024,
+        D("46.00"),
+        True,
+        f"{ESTIMATE}: SKR höjde i december 2023 pålägget för pensioner 2024 med 1,4 "
+        "procentenheter över det preliminära, över 2023 års 44,53 %",
+    ),
+    PoRate(2025, D("42.50"), True, f"{ESTIMATE}"),
 ]
 PO = {rate.year: rate.percent / 100 for rate in PO_RATES}
 
@@ -144,6 +161,12 @@ class Decision:
     diary: str | None = None
     synthetic: bool = False
     note: str | None = None
+    status: str | None = None
+    """förslag, beslut, besvarad or upphävd; None leaves it a decision (beslut)."""
+    date_exact: bool = True
+    """False when the day is a placeholder or a planned date the documents do not confirm."""
+    extra: tuple[tuple[str, object], ...] = ()
+    """Further register metadata: a question's years, a published figure, reservations."""
 
     @property
     def id(self) -> str:
@@ -162,8 +185,11 @@ KS_2017 = Decision(
     MUNICIPALITY,
     "Communities That Care (CTC) som struktur för det systematiska trygghetsarbetet, första fasen i fem områden",
     "STK-2016-166",
-    note="Handlingarna anger maj 2017; dagen är en platshållare.",
+    note="Handlingarna anger maj 2017; dagen är en platshållare. Beslutet upphävdes av KS 2024-09-11.",
+    status="upphävd",
+    date_exact=False,
 )
+PLANNED = "Datum ur beslutsplaneringen i tjänsteskrivelsen; beslutet självt är inte kontrollerat."
 KSAU_2020 = Decision(
     "KSAU",
     _date("2020-06-15"),
@@ -171,7 +197,9 @@ KSAU_2020 = Decision(
     MUNICIPALITY,
     "Communities That Care – uppföljning; förslag till kommunstyrelsen",
     "STK-2016-166",
-    note="Diarienumret är 2017 års ärende, som uppföljningen redovisas i.",
+    note=f"Diarienumret är 2017 års ärende, som uppföljningen redovisas i. {PLANNED}",
+    status="förslag",
+    date_exact=False,
 )
 KS_2020 = Decision(
     "KS",
@@ -180,7 +208,8 @@ KS_2020 = Decision(
     MUNICIPALITY,
     "Communities That Care – uppföljning och fortsatt planering",
     "STK-2016-166",
-    note="Diarienumret är 2017 års ärende, som uppföljningen redovisas i.",
+    note=f"Diarienumret är 2017 års ärende, som uppföljningen redovisas i. {PLANNED}",
+    date_exact=False,
 )
 KSAU_2024_REMISS = Decision(
     "KSAU",
@@ -189,7 +218,9 @@ KSAU_2024_REMISS = Decision(
     MUNICIPALITY,
     "Verksamhetsförändring inom Communities That Care (CTC); remiss till nämnderna",
     "STK-2024-351",
-    note="Diarienumret härlett ur rapportens nummer STK-2024-351-5.",
+    note=f"Diarienumret härlett ur rapportens nummer STK-2024-351-5. Handlingen är förslaget till KSAU. {PLANNED}",
+    status="förslag",
+    date_exact=False,
 )
 KS_2024_REPEAL = Decision(
     "KS",
@@ -215,6 +246,22 @@ KSAU_2024_MOTION = Decision(
     MUNICIPALITY,
     "Motion (V) om att redovisa och utvärdera arbetet med CTC; kostnaden 2018–2023 cirka 50 miljoner kronor",
     "STK-2023-1410",
+    note=(
+        "Protokollsutdrag. KSAU föreslår KS att föreslå KF att anse motionen besvarad. Motionen "
+        "frågar vilka årliga kostnader det finns för CTC."
+    ),
+    status="förslag",
+    extra=(
+        ("from_year", D(2018)),
+        ("to_year", D(2023)),
+        ("published", D(50_000_000)),
+        (
+            "published_note",
+            "”cirka 50 miljoner kronor” enligt en sammanställning av stadskontorets "
+            "ekonomiavdelning; protokollet säger inte vad den omfattar (brutto eller netto, "
+            "vilka konton)",
+        ),
+    ),
 )
 COMMITTEE_2024 = [
     Decision(
@@ -226,6 +273,7 @@ COMMITTEE_2024 = [
         "STK-2024-351",
         synthetic=True,
         note="Syntetiskt exempel: nämnden beslutade om sin justering före 2024-05-03; datum och § är påhittade.",
+        date_exact=False,
     )
     for body, day, para in [
         ("AoS", "2024-04-17", "58"),
@@ -235,6 +283,20 @@ COMMITTEE_2024 = [
         ("FrN", "2024-04-25", "33"),
     ]
 ]
+LKP_MOTION_2019 = Decision(
+    "KF",
+    _date("2019-09-17"),
+    None,
+    LINKOPING,
+    "Motion (S) till kommunfullmäktige: Förebygg otrygghet och kriminalitet med CTC-modellen "
+    "(testa CTC i lämpliga områden och utvärdera)",
+    "KS 2019-676",
+    note=(
+        "Motionen är daterad 2019-09-17 (datum och diarienummer enligt KS 2022 § 65); den "
+        "besvarades 2022 (KS § 65, förslag till KF)."
+    ),
+    status="besvarad",
+)
 SON_2022 = Decision(
     "SON",
     _date("2022-02-16"),
@@ -242,15 +304,31 @@ SON_2022 = Decision(
     LINKOPING,
     "Förebygg otrygghet och kriminalitet med CTC-modellen, svar på motion (S)",
     "KS 2019-676",
+    note="Förslag till KS: motionen besvaras.",
+    status="förslag",
 )
 LKP_KS_2022 = Decision(
     "KS",
     _date("2022-03-08"),
     "65",
     LINKOPING,
-    "Förebygg otrygghet och kriminalitet med CTC-modellen, svar på motion (S)",
+    "Förebygg otrygghet och kriminalitet med CTC-modellen, svar på motion (S): motionen "
+    "besvaras (förslag till KF)",
     "KS 2019-676",
-    note="Handlingen anger § 65 men inte sammanträdets datum; dagen är en platshållare.",
+    note=(
+        "Handlingen anger § 65 men inte sammanträdets datum; dagen är en platshållare. KS "
+        "tillstyrker SON:s förslag och föreslår KF att besvara motionen med hänvisning till att "
+        "förvaltningen avser att överväga CTC och skriva en konsekvensbeskrivning."
+    ),
+    status="besvarad",
+    date_exact=False,
+    extra=(
+        (
+            "reservations",
+            "(S) och (MP) reserverade sig till förmån för eget yrkande om bifall till motionen",
+        ),
+        ("answers", "KF-2019-09-17"),
+    ),
 )
 
 
@@ -267,6 +345,7 @@ def budget_decision(year: int) -> Decision:
         None,
         synthetic=True,
         note="Syntetiskt exempel: datum och § är påhittade.",
+        date_exact=False,
     )
 
 
@@ -283,6 +362,7 @@ DECISIONS = sorted(
         KS_2024_REPEAL,
         KF_2024,
         KSAU_2024_MOTION,
+        LKP_MOTION_2019,
         SON_2022,
         LKP_KS_2022,
         *BUDGET_DECISIONS.values(),
@@ -543,6 +623,10 @@ ACCOUNT_NAMES = {
     "7010": "Konsulttjänster",
     "7050": "Enkätundersökningar",
     "7620": "Licenser",
+    "7690": "Interna köp",
+    "3010": "Bidrag",
+    "3510": "Försäljning av utbildning",
+    "3590": "Intern försäljning",
 }
 
 KS_TRAINING = {
@@ -704,6 +788,8 @@ class CostRow:
     amount: Decimal
     activity: str
     voucher: str = ""
+    counterparty: str = ""
+    """Motpart: the other unit's responsibility code on an internal row."""
 
 
 MONTHS_SV = [
@@ -785,13 +871,72 @@ def other_rows(year: int) -> list[CostRow]:
     return rows
 
 
+INCOME_ACTIVITY = "430"
+TRAINING_SOLD = "Utbildning i CTC-modellen för andra organisationer"
+INCOME: dict[int, list[tuple[str, str, str, str, str, str]]] = {
+    2022: [
+        ("2022-04-20", KS_TEAM_UNIT, "3510", TRAINING_SOLD, "-48000.00", ""),
+        ("2022-10-12", KS_TEAM_UNIT, "3510", TRAINING_SOLD, "-36000.00", ""),
+    ],
+    2023: [
+        ("2023-03-15", KS_TEAM_UNIT, "3510", TRAINING_SOLD, "-56000.00", ""),
+        ("2023-09-20", KS_TEAM_UNIT, "3510", TRAINING_SOLD, "-40000.00", ""),
+        (
+            "2023-11-08",
+            KS_ANALYSIS_UNIT,
+            "3010",
+            "Bidrag från länsstyrelsen till analys av CTC-enkäten",
+            "-120000.00",
+            "",
+        ),
+        (
+            "2023-05-17",
+            "610020",
+            "7690",
+            "Utbildning i insatsprogram, köpt av stadskontoret",
+            "36000.00",
+            KS_TEAM_UNIT,
+        ),
+        (
+            "2023-05-17",
+            KS_TEAM_UNIT,
+            "3590",
+            "Utbildning i insatsprogram för kulturförvaltningen",
+            "-36000.00",
+            "610020",
+        ),
+    ],
+}
+"""Income and internal items (synthetic): the central team's training sold to other
+organisations (3510), a grant (3010), and one internal purchase with its sale: the area team
+at Möllevången (KuN) buys a training day from the central team at KS (7690 and 3590, each
+with the other unit as Motpart). Income is a credit, so negative."""
+
+
+def income_rows(year: int) -> list[CostRow]:
+    """The year's income and internal rows, as the finance system books them."""
+    return [
+        CostRow(_date(day), account, unit, text, D(amount), INCOME_ACTIVITY, "", counterparty)
+        for day, unit, account, text, amount, counterparty in INCOME.get(year, [])
+    ]
+
+
 def cost_rows(year: int) -> list[CostRow]:
     """All rows of one year's export, dated and numbered like vouchers."""
     rows = sorted(
-        payroll_rows(year) + other_rows(year),
+        payroll_rows(year) + other_rows(year) + income_rows(year),
         key=lambda r: (r.date, r.unit, r.account, r.text, r.amount),
     )
     return [
-        CostRow(r.date, r.account, r.unit, r.text, r.amount, r.activity, f"V{year}{index:05d}")
+        CostRow(
+            r.date,
+            r.account,
+            r.unit,
+            r.text,
+            r.amount,
+            r.activity,
+            f"V{year}{index:05d}",
+            r.counterparty,
+        )
         for index, r in enumerate(rows, start=1)
     ]

@@ -49,6 +49,8 @@ REPORTS: dict[str, list[list[str]]] = {
         [],
         ["--from", "2018", "--to", "2023"],
         ["--from", "2019", "--to", "2021", "--lang", "en"],
+        ["--question", "KSAU-2024-12-02-p604"],
+        ["--from", "2017", "--to", "2025", "--published", "74000000"],
     ],
     "scenario": [
         ["--scenario", str(SCENARIOS / "linkoping-pilot-2026-2028.beancount")],

@@ -73,9 +73,9 @@ def test_dashboard_shows_the_motion_figure_as_text(page, served_example):
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/extension/CtcDashboard/")
     caption = page.locator("#cumulative figcaption").inner_text()
-    assert caption == "Kostnaden 2018–2023 är 50,0 mnkr (50 019 012 kr)."
+    assert caption == "Nettokostnaden 2018–2023 är 49,7 mnkr (49 724 939 kr)."
     value = page.locator("#cumulative .ctc-span-total").get_attribute("data-value")
-    assert Decimal(value) == Decimal("50019012.09")
+    assert Decimal(value) == Decimal("49724939.46")
     assert page.console_errors == []
 
 
@@ -87,7 +87,7 @@ def test_choosing_a_span_updates_the_marked_total(page, served_example):
     page.click("#cumulative button[type=submit]")
     page.wait_for_load_state("networkidle")
     caption = page.locator("#cumulative figcaption").inner_text()
-    assert re.match(r"Kostnaden 2019–2019 är 7,0 mnkr \(6 993 262 kr\)\.", caption), caption
+    assert re.match(r"Nettokostnaden 2019–2019 är 7,0 mnkr \(6 993 262 kr\)\.", caption), caption
 
 
 def test_a_table_figure_links_to_the_journal_behind_it(page, served_example):
@@ -96,7 +96,8 @@ def test_a_table_figure_links_to_the_journal_behind_it(page, served_example):
     page.click("#yearly-committee td[data-value] a >> nth=0")
     page.wait_for_url(re.compile(r".*/journal/\?.*time=2017.*"))
     page.wait_for_load_state("networkidle")
-    assert "account=Expenses" in page.url and "KS" in page.url
+    # The committee's cost and income accounts, not its kommunbidrag.
+    assert "account=%5E%28Expenses%3AMalmo%3AKS%3ACTC" in page.url
     journal_rows = page.locator(".journal li, .journal tr, [class*=journal] li")
     assert journal_rows.count() > 0
     assert page.console_errors == []
@@ -120,5 +121,5 @@ def test_reports_page_downloads_an_xlsx_that_opens(page, served_example, tmp_pat
     assert target.name == "ctc_budget_2024.xlsx"
     workbook = openpyxl.load_workbook(target)
     values = [c.value for s in workbook.worksheets for r in s.iter_rows() for c in r]
-    assert any(isinstance(v, int | float) and round(v, 2) == -276878.78 for v in values)
+    assert any(isinstance(v, int | float) and round(v, 2) == -282582.53 for v in values)
     assert page.console_errors == []

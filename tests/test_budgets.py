@@ -25,16 +25,34 @@ def fava() -> FavaLedger:
     return FavaLedger(str(EXAMPLE))
 
 
+KOMMUNBIDRAG = "account ~ '^Income:Malmo:[^:]+:CTC:Kommunbidrag$'"
+
+
 def kommunbidrag_per_committee_and_year() -> dict[tuple[str, int], Decimal]:
-    """Allocations plus växlingar per committee and year, by a plain BQL query."""
+    """Allocations plus växlingar per committee and year, by plain BQL queries.
+
+    A full-year effect that the committee's allocation for the year says it
+    includes (`includes:`, the 2025 budget) is counted once, in the allocation.
+    """
     ledger = load_ledger(EXAMPLE)
     _, rows = bql.run_query(
         ledger.entries,
         ledger.options_map,
-        "SELECT account, year, sum(number) WHERE account ~ '^Income:Malmo:[^:]+:CTC:Kommunbidrag$' "
-        "AND ('kommunbidrag' IN tags OR 'vaxling' IN tags) GROUP BY account, year",
+        f"SELECT account, year, entry_meta('period') AS period, sum(number) WHERE {KOMMUNBIDRAG} "
+        "AND ('kommunbidrag' IN tags OR 'vaxling' IN tags) GROUP BY account, year, period",
     )
-    return {(account.split(":")[2], year): -total for account, year, total in rows}
+    _, holding = bql.run_query(
+        ledger.entries,
+        ledger.options_map,
+        f"SELECT account, year WHERE {KOMMUNBIDRAG} AND 'kommunbidrag' IN tags "
+        "AND entry_meta('includes') IS NOT NULL",
+    )
+    included = {(account, year) for account, year in holding}
+    sums: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for account, year, period, total in rows:
+        if period != "full-year" or (account, year) not in included:
+            sums[(account.split(":")[2], year)] -= total
+    return dict(sums)
 
 
 def fava_budget(fava: FavaLedger, committee: str, year: int) -> Decimal:
@@ -53,13 +71,13 @@ def test_favas_budget_module_reads_the_generated_budgets_without_error(fava):
         f"Expenses:Malmo:{c}:CTC" for c in ("KS", "AoS", "GrN", "FsN", "KuN", "FrN")
     }
     assert [(b.date_start.year, b.number) for b in budgets["Expenses:Malmo:GrN:CTC"]] == [
-        (2018, D(242113)),
-        (2019, D(726338)),
+        (2018, D(242545)),
+        (2019, D(727635)),
         (2020, D(757000)),
         (2021, D(786000)),
         (2022, D(795000)),
         (2023, D(838000)),
-        (2024, D(560884)),
+        (2024, D(571448)),
         (2025, D(0)),
         (2026, D(0)),
     ]
@@ -70,8 +88,9 @@ def test_favas_budget_for_each_committee_and_year_equals_its_kommunbidrag(fava):
     assert len(expected) == 9 + 5 * 8  # KS 2017–2025, the others 2018–2025
     for (committee, year), amount in expected.items():
         assert fava_budget(fava, committee, year) == amount, (committee, year)
-    assert expected[("AoS", 2024)] == D(2597898)
+    assert expected[("AoS", 2024)] == D(2647756)
     assert expected[("KS", 2025)] == D(986000)
+    assert expected[("AoS", 2025)] == D(6212436)
 
 
 def test_budgets_are_zero_before_the_first_and_after_the_last_allocated_year(fava):
@@ -123,5 +142,6 @@ def test_favas_account_page_shows_budget_against_cost(served_example):
             data["dates"], data["budgets"]["Expenses:Malmo:AoS:CTC"], strict=True
         )
     }
-    assert by_year[2024] == 2597898
+    assert by_year[2024] == 2647756
     assert by_year[2020] == 764000
+    assert by_year[2025] == 6212436

@@ -29,7 +29,9 @@ def ledger():
 
 
 def yearly_by_committee(entries, first: int, last: int) -> dict[tuple[int, str, str], Decimal]:
-    rows = yearly_rows(cost_lines(entries, "CTC"), ("committee", "type"), first, last)
+    """Each committee's own gross cost, what a forecast is held against (income left out)."""
+    costs = [line for line in cost_lines(entries, "CTC") if not line.is_income]
+    rows = yearly_rows(costs, ("committee", "type"), first, last)
     return {(r.year, r.committee, r.cost_type): r.amount for r in rows}
 
 
@@ -42,7 +44,8 @@ def test_the_example_forecast_against_the_example_outcome(ledger):
         "AoS": (D(1554000), D("1706629.05"), D("152629.05")),
         "GrN": (D(1554000), D("1689318.47"), D("135318.47")),
         "FsN": (D(1554000), D("1699704.83"), D("145704.83")),
-        "KuN": (D(1554000), D("1682394.25"), D("128394.25")),
+        # 36 000 more than before income and internal items: KuN's internal purchase of 2023
+        "KuN": (D(1554000), D("1718394.25"), D("164394.25")),
         "FrN": (D(1554000), D("1713553.29"), D("159553.29")),
     }
 

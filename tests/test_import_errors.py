@@ -153,7 +153,7 @@ def test_unknown_code_on_another_project_is_not_an_error(example_copy, tmp_path)
 
 
 def test_rejected_rows_still_print_the_json_summary(example_copy, tmp_path):
-    rows = [*ROWS, [ROWS[0][0], "V9", 3011, "110240", "CTC", "x", D("10.00")]]
+    rows = [*ROWS, [ROWS[0][0], "V9", 2011, "110240", "CTC", "x", D("10.00")]]
     path = export(tmp_path / "konto.xlsx", rows)
     before = ledger_state(example_copy)
     result = ctc_import("--ledger", str(example_copy), "--json", str(path))
@@ -165,7 +165,7 @@ def test_rejected_rows_still_print_the_json_summary(example_copy, tmp_path):
             "sheet": "Utfall",
             "row": 7,
             "column": "C",
-            "reason": "kontot 3011 har ingen kostnadstyp i mappningen (programrad)",
+            "reason": "kontot 2011 har ingen kostnads- eller intäktstyp i mappningen (programrad)",
         }
     ]
     assert len(result.stderr.strip().splitlines()) == 1

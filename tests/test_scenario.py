@@ -98,43 +98,92 @@ def test_the_linkoping_pilot_of_the_example(ledger):
     )
     assert scenario.areas == 2 and scenario.estimate and scenario.synthetic
     assert scenario.committee_names == ("SON", "KS")
+    # Raised to 2026: the roles' latest salaries, the ledger's latest PO rate (42,50 %),
+    # prices; central roles a fixed part and a part per area; a start-up cost in 2026.
     assert rows_of(costs) == {
-        (2026, "SON", "salary"): D(829000),
-        (2026, "SON", "po"): D(338000),
-        (2026, "SON", "other"): D(200000),
-        (2026, "KS", "salary"): D(1314000),
-        (2026, "KS", "po"): D(536000),
-        (2026, "KS", "other"): D(345000),
-        (2027, "SON", "salary"): D(1020000),
-        (2027, "SON", "po"): D(416000),
-        (2027, "SON", "other"): D(204000),
-        (2027, "KS", "salary"): D(1347000),
-        (2027, "KS", "po"): D(550000),
-        (2027, "KS", "other"): D(172000),
-        (2028, "SON", "salary"): D(1045000),
-        (2028, "SON", "po"): D(426000),
-        (2028, "SON", "other"): D(208000),
-        (2028, "KS", "salary"): D(1380000),
-        (2028, "KS", "po"): D(563000),
-        (2028, "KS", "other"): D(359000),
+        (2026, "SON", "salary"): D(976000),
+        (2026, "SON", "po"): D(415000),
+        (2026, "SON", "other"): D(221000),
+        (2026, "KS", "salary"): D(2821000),
+        (2026, "KS", "po"): D(1199000),
+        (2026, "KS", "other"): D(1245000),
+        (2027, "SON", "salary"): D(1200000),
+        (2027, "SON", "po"): D(510000),
+        (2027, "SON", "other"): D(225000),
+        (2027, "KS", "salary"): D(2891000),
+        (2027, "KS", "po"): D(1229000),
+        (2027, "KS", "other"): D(291000),
+        (2028, "SON", "salary"): D(1230000),
+        (2028, "SON", "po"): D(523000),
+        (2028, "SON", "other"): D(230000),
+        (2028, "KS", "salary"): D(2963000),
+        (2028, "KS", "po"): D(1259000),
+        (2028, "KS", "other"): D(499000),
     }
-    assert [costs.year_total(y) for y in scenario.years] == [D(3562000), D(3709000), D(3981000)]
-    assert costs.total == D(11252000)
-    assert report.unit_cost_per_area.quantize(D("0.01")) == D("1853952.39")
+    assert [costs.year_total(y) for y in scenario.years] == [D(6877000), D(6346000), D(6704000)]
+    assert costs.total == D(19927000)
+    assert report.unit_cost_per_area.quantize(D("0.01")) == D("3145955.18")
+    assert scenario.financing == "kommunbidrag"
+
+
+def test_the_pilots_base_year_salaries_are_not_below_the_ledgers_latest_for_the_role(ledger):
+    """The check of issue 15: a konsekvensbeskrivning is not biased low by old salaries."""
+    scenario = scenario_report(ledger, PILOT).costs.scenario
+    latest: dict[str, Decimal] = {}
+    last_day = max(line.date for line in ledger.frame.costs)
+    for spells in ledger.registers.history.values():
+        current = [s for s in spells if s.start <= last_day][-1:]
+        for spell in current:
+            latest[spell.role] = max(latest.get(spell.role, D(0)), spell.monthly_salary)
+    assert latest["Lokal utvecklingsledare"] == D(47600)
+    for position in scenario.positions:
+        assert position.monthly_salary >= latest[position.role], position.role
+    # The PO rate is the ledger's latest (2025), not the 2019–2023 average of 40,80 %.
+    assert {a.percent for a in scenario.assumptions if a.name == "po-rate"} == {D("42.5")}
+
+
+def test_the_pilots_central_costs_are_a_fixed_part_and_a_part_per_area(ledger):
+    scenario = scenario_report(ledger, PILOT).costs.scenario
+    central = [(p.role, p.fte, p.per_area) for p in scenario.positions if p.committee == "KS"]
+    assert central == [
+        ("Central utvecklingsledare", D("1.0"), False),
+        ("Central utvecklingsledare", D("0.393333"), True),
+        ("Implementeringsledare", D("1.0"), False),
+        ("Implementeringsledare", D("0.12"), True),
+        ("Programsamordnare", D("0.95"), False),
+        ("Analytiker, CTC-enkäten (del av tjänst)", D("0.5"), False),
+    ]
+    fixed = {c.kind for c in scenario.costs if c.committee == "KS" and not c.per_area}
+    assert fixed == {"licence", "other", "training"}  # training: the start-up, once
+    (startup,) = [c for c in scenario.costs if c.every == 0]
+    assert (startup.kind, startup.first_year, startup.amount) == ("training", 2026, D("764859.24"))
 
 
 def test_the_linkoping_pilots_sensitivity_rows(ledger):
     rows = {r.key: r for r in scenario_report(ledger, PILOT).sensitivity}
     assert {key: (row.total, row.difference) for key, row in rows.items()} == {
-        "base": (D(11252000), D(0)),
-        "salary+1": (D(11352000), D(100000)),
-        "salary-1": (D(11154000), D(-98000)),
-        "fte+0.5": (D(13290000), D(2038000)),
-        "fte-0.5": (D(9216000), D(-2036000)),
-        "survey+25": (D(11342000), D(90000)),
-        "survey-25": (D(11162000), D(-90000)),
+        "base": (D(19927000), D(0)),
+        "salary+1": (D(20101000), D(174000)),
+        "salary-1": (D(19755000), D(-172000)),
+        "po+1": (D(20047000), D(120000)),
+        "po-1": (D(19806000), D(-121000)),
+        "start+3": (D(18504000), D(-1423000)),
+        "start-3": (D(20205000), D(278000)),
+        "areas+1": (D(24533000), D(4606000)),
+        "areas-1": (D(15322000), D(-4605000)),
+        "fte+0.5": (D(22353000), D(2426000)),
+        "fte-0.5": (D(17499000), D(-2428000)),
+        "central+0.5": (D(21377000), D(1450000)),
+        "central-0.5": (D(18478000), D(-1449000)),
+        "survey+25": (D(20026000), D(99000)),
+        "survey-25": (D(19828000), D(-99000)),
     }
     assert rows["fte+0.5"].label == "FTE +0,5 per område (Lokal utvecklingsledare, SON)"
+    assert rows["central-0.5"].label == (
+        "Gemensam bemanning -0,5 FTE (Central utvecklingsledare, KS)"
+    )
+    # One minus sign: the labels use the one every negative figure is written with.
+    assert not any("−" in row.label for row in rows.values())
 
 
 def test_sensitivity_rows_move_in_the_expected_direction(ledger):
@@ -143,6 +192,10 @@ def test_sensitivity_rows_move_in_the_expected_direction(ledger):
     assert rows["salary+1"] > base > rows["salary-1"]
     assert rows["fte+0.5"] > base > rows["fte-0.5"]
     assert rows["survey+25"] > base > rows["survey-25"]
+    assert rows["po+1"] > base > rows["po-1"]
+    assert rows["areas+1"] > base > rows["areas-1"]
+    assert rows["central+0.5"] > base > rows["central-0.5"]
+    assert rows["start-3"] > base > rows["start+3"]
 
 
 def test_sensitivity_is_recomputed_not_scaled(ledger):
@@ -152,8 +205,9 @@ def test_sensitivity_is_recomputed_not_scaled(ledger):
     assert rows["salary+1"][2028] - rows["base"][2028] > rows["salary+1"][2027] - rows["base"][2027]
     # The survey runs in 2026 and 2028 only: 2027 does not move with its cost.
     assert rows["survey+25"][2027] == rows["base"][2027]
-    # 2026 has the survey round at base prices: 25 % of 2 areas x 88 000 kr.
-    assert rows["survey+25"][2026] - rows["base"][2026] == D(44000)
+    # 2026 has the survey round at base prices: 25 % of 2 areas x 97 159,11 kr (48 580 kr),
+    # each year's committee rows rounded once to tkr.
+    assert rows["survey+25"][2026] - rows["base"][2026] == D(48000)
 
 
 def test_year_totals_are_the_sums_of_their_committee_rows(ledger):

@@ -26,10 +26,12 @@ def report(*args: str) -> str:
 def test_csv_has_the_yearly_reports_header_and_whole_thousands():
     rows = list(csv.reader(io.StringIO(report("--format", "csv"))))
     assert rows[0] == ["year", "committee", "cost_type", "amount_sek"]
-    assert rows[1] == ["2026", "SON", "salary", "829000.00"]
+    assert rows[1] == ["2026", "SON", "salary", "976000.00"]
     assert {r[0] for r in rows[1:]} == {"2026", "2027", "2028"}
     assert {r[1] for r in rows[1:]} == {"SON", "KS"}
-    assert sum(D(r[3]) for r in rows[1:]) == D(11252000)
+    assert sum(D(r[3]) for r in rows[1:]) == D(19927000)
+    # One row per year × committee × cost type within the scenario's years.
+    assert len(rows[1:]) == len({tuple(r[:3]) for r in rows[1:]}) == 3 * 2 * 3
     assert all(D(r[3]) % 1000 == 0 for r in rows[1:])
 
 
@@ -41,26 +43,33 @@ def test_markdown_reads_as_the_economic_consequences_of_a_tjansteskrivelse(tmp_p
     assert lines[0] == "## Ekonomiska konsekvenser"
     assert lines[2] == "OBS: Huvudboken innehåller syntetiska exempeldata, inte verkliga belopp."
     assert (
-        "uppskattas till 11,3 mnkr för 2026–2028 (11 252 000 kr): 3,6 mnkr 2026, "
-        "3,7 mnkr 2027, 4,0 mnkr 2028." in text
+        "uppskattas till 19,9 mnkr för 2026–2028 (19 927 000 kr): 6,9 mnkr 2026, "
+        "6,3 mnkr 2027, 6,7 mnkr 2028." in text
     )
-    assert "social- och omsorgsnämnden (SON) 4,7 mnkr, kommunstyrelsen (KS) 6,6 mnkr" in text
+    assert "social- och omsorgsnämnden (SON) 5,5 mnkr, kommunstyrelsen (KS) 14,4 mnkr" in text
+    assert "Uppräkning till basåret 2026: Löner: senaste lön i tjänsteregistret per roll" in text
+    assert "Finansiering: kostnaden finansieras med utökat kommunbidrag" in text
+    assert "| Kommun | Linköping |" in lines and "Linkoping" not in text.replace(
+        "--municipality Linkoping", ""
+    )
     for heading in (
         "### Kostnad per år, nämnd och kostnadstyp (tkr)",
         "### Antaganden per år",
         "### Tjänster",
         "### Övriga kostnader",
         "### Känslighetsanalys: totalkostnad (tkr)",
+        "### Finansiering: belopp att finansiera per nämnd och år (tkr)",
     ):
         assert heading in lines
-    assert "| **Summa 2026** |  | **2 143** | **874** | **545** | **3 562** |" in lines
+    assert "| **Summa 2026** |  | **3 797** | **1 614** | **1 466** | **6 877** |" in lines
     assert (
-        "| Löneökning +1 procentenhet per år | 3 562 | 3 741 | 4 049 | 11 352 | 100 | 0,9 |"
+        "| Löneökning +1 procentenhet per år | 6 877 | 6 403 | 6 821 | 20 101 | 174 | 0,9 |"
         in lines
     )
     assert re.search(
-        r"^\*\[\d+\] Mätt: Malmo 2019–2023, enkät: 1 320 000,00 kr i 3 omgångar", text, re.M
+        r"^\*\[\d+\] Mätt: Malmö 2019–2023, enkät: 1 320 000,00 kr i 3 omgångar", text, re.M
     )
+    assert "Malmo" not in text and "−" not in text
     assert "avrundade en gång till hela tusental kronor" in text
 
 
@@ -81,6 +90,7 @@ def test_xlsx_has_number_cells_bold_totals_and_its_provenance(tmp_path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == [
         "Kostnad",
+        "Finansiering",
         "Scenario",
         "Antaganden",
         "Tjänster",
@@ -95,10 +105,10 @@ def test_xlsx_has_number_cells_bold_totals_and_its_provenance(tmp_path):
     first = sheet[header + 1]
     assert (first[0].value, first[1].value) == ("2026", "SON")
     # Exact kronor in a number cell, shown in tkr by the format's trailing comma.
-    assert first[2].data_type == "n" and first[2].value == 829000
+    assert first[2].data_type == "n" and first[2].value == 976000
     assert first[2].number_format == "#,##0,"
     summa = next(row for row in sheet.iter_rows() if row[0].value == "Summa 2026")
-    assert [c.value for c in summa[2:]] == [2143000, 874000, 545000, 3562000]
+    assert [c.value for c in summa[2:]] == [3797000, 1614000, 1466000, 6877000]
     assert all(c.font.bold for c in summa)
     files = {row[0].value: row[1].value for row in book["Underlag"].iter_rows() if row[0].value}
     assert files[str(EXAMPLE)] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()

@@ -152,7 +152,15 @@ def test_example_mapping_knows_the_fixture_coding():
     ]
     assert mapping.area_of("650032") == "Hermodsdal"
     assert mapping.area_of("310310") is None
-    assert mapping.kind_of("3011") is None
+    # Income and internal items, as the fixtures' README documents the coding.
+    assert [mapping.kind_of(a) for a in ("3010", "3510", "3590", "7690")] == [
+        "income",
+        "income",
+        "internal_income",
+        "internal_purchase",
+    ]
+    assert mapping.kind_of("2011") is None
+    assert (mapping.counterparty, mapping.eliminate) == ("code", "programme")
     assert mapping.is_programme("CTC", None) and not mapping.is_programme("OMRLYFT", "410")
 
 

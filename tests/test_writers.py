@@ -129,9 +129,10 @@ def test_motion_markdown_matches_the_approved_snapshot(frame):
     Only the generated-at line is left out. Approve a changed answer with
     CTC_UPDATE_SNAPSHOTS=1 and review the diff of the snapshot before committing.
     """
-    text = render(stamp(motion_report(frame, 2018, 2023), MOMENT), "md").decode("utf-8")
+    answer = motion_report(frame, question="KSAU-2024-12-02-p604")
+    text = render(stamp(answer, MOMENT), "md").decode("utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("Skapad: ")]
-    assert "6. " + files_footnote(source_files(2018, 2023)) in lines
+    assert "7. " + files_footnote(source_files(2018, 2023)) in lines
     if os.environ.get("CTC_UPDATE_SNAPSHOTS") == "1":
         SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert lines == SNAPSHOT.read_text(encoding="utf-8").splitlines()
@@ -152,7 +153,7 @@ def test_motion_xlsx_cell_by_cell(frame, tmp_path):
     sheet = book["Per nämnd"]
     assert sheet["A1"].value.startswith("OBS: Huvudboken innehåller syntetiska exempeldata")
     assert sheet["A2"].value == "Svar: CTC:s årliga kostnader 2018–2023"
-    header = 8
+    header = 11  # below the notice, the title, six sentences and the table's title
     assert [c.value for c in sheet[header]] == [
         "År",
         "KS",
@@ -161,6 +162,7 @@ def test_motion_xlsx_cell_by_cell(frame, tmp_path):
         "FsN",
         "KuN",
         "FrN",
+        "Interna poster (eliminering)",
         "Totalt",
     ]
     assert all(c.font.b for c in sheet[header])
@@ -168,20 +170,20 @@ def test_motion_xlsx_cell_by_cell(frame, tmp_path):
     first = sheet[header + 1]
     assert (first[0].value, first[0].data_type, first[0].number_format) == (2018, "n", "0")
     assert (first[1].value, first[1].data_type, first[1].number_format) == (
-        2272403.8,
+        2276158.37,
         "n",
         "#,##0,",
     )
     total = sheet[header + 7]
     assert total[0].value == "Totalt" and all(c.font.b for c in total)
-    assert total[7].value == pytest.approx(50019012.09, abs=0.001)
-    assert D(str(total[7].value)) == D("50019012.09")
+    assert total[8].value == pytest.approx(49724939.46, abs=0.001)
+    assert D(str(total[8].value)) == D("49724939.46")
     for row in sheet.iter_rows(min_row=header + 1, max_row=header + 7, min_col=2):
         assert all(c.data_type == "n" and isinstance(c.value, int | float) for c in row)
     assert sheet.column_dimensions["A"].width == len("Totalt") + 2
-    assert sheet.column_dimensions["B"].width == len("28 843") + 2
+    assert sheet.column_dimensions["B"].width == len("28 511") + 2
     notes = [c.value for c in sheet["A"][header + 8 :] if c.value]
-    assert notes[0].startswith("1. Kostnaden är de bokförda kostnaderna")
+    assert notes[0].startswith("1. Kostnaderna och intäkterna är de som bokförts")
     assert any("avrundningsdifferenser" in note for note in notes)
 
 
@@ -202,7 +204,7 @@ def test_xlsx_provenance_sheet_names_ledger_sha256_filters_and_time(frame, tmp_p
 
 def test_xlsx_number_formats_follow_the_unit_and_kind(frame, tmp_path):
     book = open_xlsx(motion_report(frame, 2018, 2023, unit="mnkr"), tmp_path)
-    assert book["Per nämnd"]["B9"].number_format == "#,##0.0,,"
+    assert book["Per nämnd"]["B12"].number_format == "#,##0.0,,"
     book = open_xlsx(trace_report(frame, "KS", 2023), tmp_path)
     sheet = book["Poster"]
     assert [c.value for c in sheet[6]][:3] == ["Datum", "Typ", "Belopp, kr"]
@@ -238,6 +240,7 @@ def test_english_reports(frame):
         "Salary",
         "Payroll overhead",
         "Other",
+        "Income",
         "Total",
     ]
 

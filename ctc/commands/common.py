@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import sys
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -45,6 +46,20 @@ LangOpt = Annotated[str, typer.Option(help="Språk: sv eller en.")]
 def echo(text: str) -> None:
     """Write text to stdout as is."""
     sys.stdout.write(text)
+
+
+def parse_kronor(text: str, option: str) -> Decimal:
+    """An amount in kronor as a user types it: `50000000`, `50 000 000` or `49 719 500,50`."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise UserError(
+            f"{option} ska vara ett belopp i kronor (till exempel 50000000), inte {text!r}."
+        )
+    return amount
 
 
 def check_unit_and_lang(unit: str, lang: str) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ctc.commands.common import FormatOpt, LangOpt, LedgerArg, OutputOpt, run
+from ctc.commands.common import FormatOpt, LangOpt, LedgerArg, OutputOpt, parse_kronor, run
 from ctc.reports.budget import budget_report
 from ctc.reports.motion import motion_report
 from ctc.reports.positions import positions_report
@@ -100,11 +100,34 @@ report_app.command("budget")(
 )
 
 
+MotionSpanHelp = "Inget standardvärde: utan --from och --to gäller åren som --question anger."
+
+
 @report_app.command("motion")
 def motion(
     ledger: LedgerArg = None,
-    from_year: FromOpt = None,
-    to_year: ToOpt = None,
+    question: Annotated[
+        str | None,
+        typer.Option(
+            "--question",
+            help="Ärendet som besvaras: beslutets id i registret (motionen eller beslutet som "
+            "besvarar den); citeras, och ger åren om registret anger from_year och to_year.",
+        ),
+    ] = None,
+    from_year: Annotated[
+        int | None, typer.Option("--from", help=f"Första året. {MotionSpanHelp}")
+    ] = None,
+    to_year: Annotated[
+        int | None, typer.Option("--to", help=f"Sista året. {MotionSpanHelp}")
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            "--published",
+            help="En tidigare publicerad siffra i kronor att stämma av mot (annars den som "
+            "--question:s beslut anger, om någon).",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     unit: Annotated[str, typer.Option(help=UnitHelp)] = "tkr",
@@ -112,7 +135,17 @@ def motion(
 ) -> None:
     """Svar på en motion om programmets årliga kostnader, färdigt att klistra in."""
     check_span(from_year, to_year)
-    run(ledger, fmt, output, unit, lang, lambda f: motion_report(f, from_year, to_year, unit, lang))
+    figure = parse_kronor(published, "--published") if published is not None else None
+    run(
+        ledger,
+        fmt,
+        output,
+        unit,
+        lang,
+        lambda f: motion_report(
+            f, from_year, to_year, unit, lang, question=question, published=figure
+        ),
+    )
 
 
 # Scenarios and forecasts have their own module (they read scenario files, not only the ledger).

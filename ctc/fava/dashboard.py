@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from ctc.accounts import KINDS, kommunbidrag_account
+from ctc.accounts import INCOME_KINDS, INTERNAL, KINDS, kommunbidrag_account
 from ctc.errors import UserError
 from ctc.fava import svg
 from ctc.numbers import csv_amount, format_number, format_sek
@@ -27,6 +27,7 @@ from ctc.reports.frame import AccountPredicate, Frame
 from ctc.reports.labels import label
 from ctc.reports.positions import committee_table, committee_years, position_years, stints
 from ctc.reports.result import Cells, Table, display
+from ctc.reports.sources import cite_id
 from ctc.reports.transfers import TransferSummary, summary_table, transfer_summaries
 from ctc.reports.yearly import yearly_rows
 from ctc.transfers import Transfer
@@ -172,49 +173,73 @@ def _pivot_panel(
     return Panel(key, title, (chart,), caption, (table,))
 
 
+ROOTS = "(Expenses|Income)"
+"""The roots of the programme's cost and income accounts, for journal links."""
+INTERNAL_LEAVES = "(Ovrigt|Intakter):Interna"
+"""The leaves of the internal items' accounts, for the eliminations' journal link."""
+
+
+def cost_accounts(municipality: str, committee: str, programme: str) -> str:
+    """A pattern for a committee's (or, with `.*`, every) cost and income accounts, not its kommunbidrag."""
+    return (
+        f"^(Expenses:{municipality}:{committee}:{programme}"
+        f"|Income:{municipality}:{committee}:{programme}:Intakter)"
+    )
+
+
 def yearly_by_committee(frame: Frame) -> Panel:
-    """Cost per year stacked by committee, with the total on each bar (as `report yearly`)."""
+    """Net cost per year stacked by committee, with the total on each bar (as `report yearly`).
+
+    Each committee's own figure is its stack; the city-wide eliminations of
+    internal items are a stack of their own, so each bar's total is the
+    city's net cost, as the yearly CSV's rows sum to.
+    """
     rows = yearly_rows(
-        frame.costs,
+        frame.city_lines,
         ("committee",),
         committee_order=frame.committee_order,
         qualify=frame.multi_municipality,
     )
     years = sorted({r.year for r in rows})
-    committees = list(dict.fromkeys(r.committee for r in rows))
-    cells = {(r.year, r.committee): r.amount for r in rows}
+    cells: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for r in rows:
+        cells[(r.year, INTERNAL if r.cost_type == INTERNAL else r.committee)] += r.amount
+    committees = list(dict.fromkeys(key for _, key in cells))
     municipality = {line.committee: line.municipality for line in frame.costs}
 
     def link(committee: str, year: int) -> str:
         if not committee:
-            return journal_link(f"^Expenses:.*:{frame.programme}:", str(year))
+            return journal_link(cost_accounts("[^:]+", "[^:]+", frame.programme), str(year))
+        if committee == INTERNAL:
+            return journal_link(f"^{ROOTS}:.*:{frame.programme}:{INTERNAL_LEAVES}$", str(year))
         short = committee.split(":")[-1]
-        return journal_link(
-            f"Expenses:{municipality.get(short, '[^:]+')}:{short}:{frame.programme}", str(year)
-        )
+        place = municipality.get(short, "[^:]+")
+        return journal_link(cost_accounts(place, short, frame.programme), str(year))
 
     return _pivot_panel(
         "yearly-committee",
         "Kostnad per år och nämnd",
         years,
-        [(c, c) for c in committees],
+        [(c, label(c) if c == INTERNAL else c) for c in committees],
         cells,
         link,
     )
 
 
 def yearly_by_kind(frame: Frame) -> Panel:
-    """Cost per year stacked by kind: salary, PO and the kinds of other costs."""
+    """Net cost per year stacked by kind: salary, PO, the kinds of other costs, income, eliminations."""
     cells: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for line in frame.costs:
-        cells[(line.year, line.kind)] += line.amount
+    for line in frame.city_lines:
+        cells[(line.year, INTERNAL if line.cost_type == INTERNAL else line.kind)] += line.amount
     years = sorted({line.year for line in frame.costs})
-    present = [k for k in KINDS if any(line.kind == k for line in frame.costs)]
+    present = [k for k in (*KINDS, *INCOME_KINDS, INTERNAL) if any(key == k for _, key in cells)]
     leaf = {line.kind: line.account.split(":", 4)[-1] for line in frame.costs}
+    leaf[INTERNAL] = INTERNAL_LEAVES
 
     def link(kind: str, year: int) -> str:
-        suffix = f"{leaf[kind]}$" if kind else ""
-        return journal_link(f"^Expenses:.*:{frame.programme}:{suffix}", str(year))
+        if not kind:
+            return journal_link(cost_accounts("[^:]+", "[^:]+", frame.programme), str(year))
+        return journal_link(f"^{ROOTS}:.*:{frame.programme}:{leaf[kind]}$", str(year))
 
     return _pivot_panel(
         "yearly-kind",
@@ -229,7 +254,7 @@ def yearly_by_kind(frame: Frame) -> Panel:
 def cumulative(frame: Frame, span: tuple[int, int] | None) -> Panel:
     """Cumulative cost over the years, with the total of a chosen span marked."""
     per_year: dict[int, Decimal] = defaultdict(Decimal)
-    for line in frame.costs:
+    for line in frame.city_lines:
         per_year[line.year] += line.amount
     years = sorted(per_year)
     yearly = [per_year[y] for y in years]
@@ -249,7 +274,7 @@ def cumulative(frame: Frame, span: tuple[int, int] | None) -> Panel:
         first, last = years[chosen[0]], years[chosen[-1]]
         text = f"{first}–{last}: {format_sek(total, 'mnkr')} mnkr"
         marked = svg.Span(chosen[0], chosen[-1], text, total)
-        caption = f"Kostnaden {first}–{last} är {format_sek(total, 'mnkr')} mnkr ({format_sek(total, 'kr')} kr)."
+        caption = f"Nettokostnaden {first}–{last} är {format_sek(total, 'mnkr')} mnkr ({format_sek(total, 'kr')} kr)."
         rows.append((Cell(f"Summa {first}–{last}", header=True), _money(total), Cell("")))
     categories = [str(y) for y in years]
     chart = svg.lines(title, categories, [svg.Series("Ackumulerat", tuple(running))], span=marked)
@@ -293,7 +318,7 @@ def transfer_flows(transfers: Sequence[Transfer]) -> list[svg.Flow]:
 
 def transfer_panel(frame: Frame, summary: TransferSummary) -> Panel:
     """One växling: flows for the applicable months and the full year, and its table."""
-    ident = summary.decision or "utan beslut"
+    ident = cite_id(frame, summary.decision) or "utan beslut"
     applicable = [t for t in summary.transfers if t.period == "applicable-months"]
     full = [t for t in summary.transfers if t.period == "full-year"]
     year = summary.effective.year
@@ -350,7 +375,9 @@ def fte_panel(frame: Frame, years: Sequence[int]) -> Panel | None:
             Cell(s.moved_from or ""),
             Cell(s.committee),
             Cell(s.start.isoformat()),
-            Cell(s.decision or "", href=decision_link(s.decision) if s.decision else None),
+            Cell(
+                cite_id(frame, s.decision), href=decision_link(s.decision) if s.decision else None
+            ),
         )
         for s in moves
     )

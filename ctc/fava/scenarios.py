@@ -78,7 +78,7 @@ def _sensitivity_table(report: ScenarioReport) -> PanelTable:
     )
 
 
-def _scenario_caption(report: ScenarioReport) -> str:
+def _scenario_caption(report: ScenarioReport, municipality: str = "") -> str:
     """What the scenario costs in all, and whether it is an estimate or synthetic."""
     costs = report.costs
     scenario = costs.scenario
@@ -86,15 +86,18 @@ def _scenario_caption(report: ScenarioReport) -> str:
     caption = (
         f"{scenario.name} är {estimate}: {format_sek(costs.total, 'mnkr')} mnkr "
         f"{scenario.first_year}–{scenario.last_year} ({format_sek(costs.total, UNIT)} tkr), "
-        f"i {scenario.municipality}."
+        f"i {municipality or scenario.municipality}."
     )
     if scenario.synthetic:
         caption += " Syntetiska exempeldata."
     return caption
 
 
-def scenario_panel(report: ScenarioReport, key: str) -> Panel:
-    """A scenario's cost per year stacked by committee, its table and its sensitivity."""
+def scenario_panel(report: ScenarioReport, key: str, municipality: str = "") -> Panel:
+    """A scenario's cost per year stacked by committee, its table and its sensitivity.
+
+    `municipality` is the scenario's municipality as written (`Linköping`).
+    """
     scenario = report.costs.scenario
     years = list(scenario.years)
     committees = list(dict.fromkeys(row.committee for row in report.costs.rows))
@@ -103,7 +106,7 @@ def scenario_panel(report: ScenarioReport, key: str) -> Panel:
     title = f"Scenario: {scenario.name}"
     chart = svg.stacked_bars(title, [str(y) for y in years], series)
     tables = (_cost_table(report, title, committees), _sensitivity_table(report))
-    return Panel(key, title, (chart,), _scenario_caption(report), tables)
+    return Panel(key, title, (chart,), _scenario_caption(report, municipality), tables)
 
 
 def _percent_cell(percent: Decimal | None) -> Cell:
@@ -189,7 +192,8 @@ def scenario_panels(ledger: Ledger) -> tuple[Panel, ...]:
             report = scenario_report(ledger, path)
         except UserError:
             continue
-        panels.append(scenario_panel(report, f"scenario-{index + 1}"))
+        name = ledger.registers.municipality_name(report.costs.scenario.municipality)
+        panels.append(scenario_panel(report, f"scenario-{index + 1}", name))
         try:
             result = forecast_against_outcome(ledger, path)
         except UserError:

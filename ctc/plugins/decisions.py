@@ -5,13 +5,15 @@ the register: a växling by its links (Fava makes them clickable; with more
 than one link, `decision:` names the one that carries it), a position move
 by its `decision:` metadata, since Beancount 3 allows no links on `custom`
 directives. Any other `decision:` value, and any transaction link shaped like
-a decision id, must resolve too.
+a decision id, must resolve too; so must each växling an allocation says it
+already includes (`includes:`).
 """
 
 from __future__ import annotations
 
 from beancount.core import data
 
+from ctc.allocations import included_decisions
 from ctc.errors import RuleError, rule_error
 from ctc.positions import MOVE
 from ctc.registers import (
@@ -66,6 +68,8 @@ def _citation_errors(entry: data.Directive, register: DecisionRegister) -> list[
     for link in getattr(entry, "links", None) or ():
         if DECISION_ID_RE.match(link) and link not in register and link != named:
             errors.append(_unknown(link, entry))
+    if isinstance(entry, data.Transaction):
+        errors += [_unknown(d, entry) for d in included_decisions(entry) if d not in register]
     return errors
 
 

@@ -34,7 +34,7 @@ def last_costed_day(entries: data.Entries) -> datetime.date | None:
 
 def _is_cost(account: str) -> bool:
     parsed = parse_account(account)
-    return parsed is not None and not parsed.is_kommunbidrag
+    return parsed is not None and parsed.is_cost
 
 
 def check_po_rates(

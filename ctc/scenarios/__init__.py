@@ -3,6 +3,7 @@
 The scenario loop, module by module:
 
     actuals            measure the ledger's unit costs through its Frame
+    baseyear           raise measured unit costs to a scenario's base year, stated
     draft              turn a measurement into a scenario
     from_actuals       the whole `ctc scenario new`: measure, draft, check, render
     model              the scenario's values and the directives of its file

@@ -8,7 +8,9 @@ deflated); they are summed over the measured years and divided by them.
 
 The cost lines, the positions and the areas come from the loaded ledger's
 Frame and registers (`ctc.ledger.Ledger`), narrowed to the municipality of
-the ledger's import mapping. A cost line belongs to the area its entry names
+the ledger's import mapping. The measure is gross cost: income is left out
+(what another city would earn is not known), and so are internal purchases
+the city-wide totals eliminate (the selling unit's costs are counted). A cost line belongs to the area its entry names
 (`area`, written at import from the mapping); every other line is central
 (gemensamt) and is spread evenly over the areas, each area bearing 1/n of it.
 Payroll lines are attributed to positions through the responsibility code
@@ -28,13 +30,15 @@ import datetime
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ctc.accounts import INTERNAL_PURCHASE
 from ctc.errors import UserError
 from ctc.positions import History, Spell
+from ctc.registers import PoRateRegister
 from ctc.reports.frame import CostLine
 
 if TYPE_CHECKING:
@@ -64,6 +68,8 @@ class RoleMeasure:
     salary: Decimal
     po: Decimal
     positions: tuple[str, ...]
+    largest_fte: Decimal = Decimal(1)
+    """The FTE of the role's largest single position in the measured years."""
 
     @property
     def fte_years(self) -> Decimal:
@@ -74,6 +80,19 @@ class RoleMeasure:
     def monthly_salary(self) -> Decimal:
         """Booked salary per full-time month (holiday pay and vacancies included)."""
         return self.salary / self.fte_months
+
+
+@dataclass(frozen=True, slots=True)
+class LatestSalary:
+    """The latest full-time monthly salary the position register holds for a role."""
+
+    role: str
+    central: bool
+    salary: Decimal
+    """The highest of the role's positions, on the day of the ledger's last booked cost."""
+    since: datetime.date
+    """The day that salary took effect (a revision or the position's start)."""
+    position: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +129,19 @@ class Measurement:
     salary_revision: Decimal | None
     """The average yearly salary revision in the position register, in per cent."""
     synthetic: bool
+    municipality_name: str = ""
+    """The municipality as written (`Malmö`); `municipality` is the ledger's key (`Malmo`)."""
+    latest: tuple[LatestSalary, ...] = ()
+    """Each role's latest salary in the position register: the floor of a scenario's salary."""
+    startup: tuple[KindMeasure, ...] = ()
+    """Training booked before the measured years: what starting the programme cost."""
+    po_rates: PoRateRegister = field(default_factory=dict)
+    """The ledger's PO rates per year (SKR's published ones, or estimates)."""
+
+    @property
+    def mid_year(self) -> Decimal:
+        """The middle of the measured years: the price level of their averages."""
+        return Decimal(self.years[0] + self.years[-1]) / 2
 
     @property
     def span(self) -> str:
@@ -277,6 +309,12 @@ def _roles(
     """What each role cost: the area roles first, then by FTE funded, largest first."""
     fte, idents = _funded(history, years)
     sums = _payroll(lines, history)
+    largest: dict[RoleKey, Decimal] = defaultdict(Decimal)
+    for spells in history.values():
+        for spell in spells:
+            key = (spell.role, spell.area is None)
+            if key in fte and _fte_months(spell, years):
+                largest[key] = max(largest[key], spell.fte)
     return tuple(
         RoleMeasure(
             role,
@@ -285,9 +323,34 @@ def _roles(
             sums[(role, central, "salary")],
             sums[(role, central, "po")],
             tuple(sorted(idents[(role, central)])),
+            largest[(role, central)],
         )
         for role, central in sorted(fte, key=lambda k: (k[1], -fte[k], k[0]))
     )
+
+
+def latest_salaries(history: History, day: datetime.date) -> tuple[LatestSalary, ...]:
+    """Each role's highest full-time salary in the register on `day` (or a position's last)."""
+    found: dict[RoleKey, LatestSalary] = {}
+    for ident, spells in history.items():
+        current = [s for s in spells if s.start <= day]
+        if not current:
+            continue
+        spell = current[-1]
+        key = (spell.role, spell.area is None)
+        seen = found.get(key)
+        if seen is None or spell.monthly_salary > seen.salary:
+            found[key] = LatestSalary(spell.role, key[1], spell.monthly_salary, spell.start, ident)
+    return tuple(found[key] for key in sorted(found, key=lambda k: (k[1], k[0])))
+
+
+def _startup(lines: Sequence[CostLine], first: int) -> tuple[KindMeasure, ...]:
+    """The training booked before the first measured year: the cost of starting up."""
+    early = [line for line in lines if line.year < first and line.kind == "training"]
+    if not early:
+        return ()
+    amount = sum((line.amount for line in early), Decimal(0))
+    return (KindMeasure("training", True, amount, tuple(sorted({line.year for line in early}))),)
 
 
 def _revision(history: History, years: Sequence[int]) -> Decimal | None:
@@ -360,13 +423,19 @@ def _kinds(lines: Sequence[CostLine]) -> tuple[KindMeasure, ...]:
     years: dict[tuple[str, bool], set[int]] = defaultdict(set)
     for line in lines:
         if line.cost_type not in PERSONNEL:
-            key = (line.kind, line.area is None)
+            kind = "other" if line.kind == INTERNAL_PURCHASE else line.kind
+            key = (kind, line.area is None)
             amounts[key] += line.amount
             years[key].add(line.year)
     return tuple(
         KindMeasure(kind, central, amounts[(kind, central)], tuple(sorted(years[(kind, central)])))
         for kind, central in sorted(amounts, key=lambda k: (k[1], k[0]))
     )
+
+
+def gross_lines(lines: Sequence[CostLine]) -> list[CostLine]:
+    """The cost lines a unit cost is measured on: no income, no eliminated internal purchase."""
+    return [line for line in lines if not line.is_income and not line.eliminated]
 
 
 def _areas_of(ledger: Ledger, municipality: str) -> tuple[str, ...]:
@@ -388,10 +457,12 @@ def measure_actuals(
     municipality = ledger.require_mapping().municipality
     areas = _areas_of(ledger, municipality)
     frame = ledger.frame.of_municipality(municipality)
-    verdicts = judge_years(frame.costs, frame.history, areas)
+    costs = gross_lines(frame.costs)
+    verdicts = judge_years(costs, frame.history, areas)
     years = measured_years(verdicts, municipality, from_year, to_year)
-    lines = frame.within(years[0], years[-1]).costs
+    lines = [line for line in costs if years[0] <= line.year <= years[-1]]
     root = ledger.path.resolve().parent
+    last_day = max((line.date for line in costs), default=datetime.date(years[-1], 12, 31))
     return Measurement(
         municipality=municipality,
         programme=frame.programme,
@@ -408,4 +479,8 @@ def measure_actuals(
         kinds=_kinds(lines),
         salary_revision=_revision(frame.history, years),
         synthetic=frame.options.synthetic,
+        municipality_name=ledger.registers.municipality_name(municipality),
+        latest=latest_salaries(frame.history, last_day),
+        startup=_startup(costs, years[0]),
+        po_rates=dict(ledger.registers.po_rates),
     )

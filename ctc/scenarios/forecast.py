@@ -197,7 +197,9 @@ def forecast_against_outcome(
     scenario = load_scenario(path, ledger.registers)
     outcome = _outcome(ledger, scenario)
     years = _years(scenario, passed_years(outcome.costs, scenario), from_year, to_year)
-    lines = outcome.within(years[0], years[-1]).costs
+    # A scenario states what things cost: each committee's forecast is held against its
+    # own gross cost (no income; its internal purchases are real cost to it).
+    lines = [line for line in outcome.within(years[0], years[-1]).costs if not line.is_income]
     order = list(ledger.registers.committee_names(scenario.municipality))
     return compare(costs_of(scenario), lines, years, order)
 

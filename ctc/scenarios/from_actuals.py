@@ -93,6 +93,7 @@ def plan_draft(ledger: Ledger, request: DraftRequest, measurement: Measurement) 
         price_index=request.price_index,
         salary_increase=request.salary_increase,
         path=request.path or DRAFT_FILE,
+        municipality_name=ledger.registers.municipality_name(municipality),
     )
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ctc.accounts import KINDS
+from ctc.accounts import INTERNAL_PURCHASE, KINDS
 
 HEADER = "scenario"
 COMMITTEE = "scenario-committee"
@@ -40,10 +40,22 @@ PRICE_INDEX = "price-index"
 ASSUMPTIONS = (SALARY_INCREASE, PO_RATE, PRICE_INDEX)
 """The yearly assumptions a scenario can state, in report order."""
 
-OTHER_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k not in ("salary", "po"))
-"""The kinds of other cost a cost item can have: survey, training, licence, ..."""
+OTHER_KINDS: tuple[str, ...] = tuple(
+    k for k in KINDS if k not in ("salary", "po", INTERNAL_PURCHASE)
+)
+"""The kinds of other cost a cost item can have: survey, training, licence, ...
+
+Internal purchases are not among them: a scenario states what things cost,
+not which unit of the city sells them.
+"""
 
 SURVEY = "survey"
+
+FINANCING = {
+    "kommunbidrag": "utökat kommunbidrag",
+    "ram": "inom nämndernas befintliga ram",
+}
+"""The ways a scenario's cost can be financed (`financing:` in its header), in Swedish."""
 
 ASSUMPTION_NAMES_SV = {
     SALARY_INCREASE: "löneökning",
@@ -171,6 +183,8 @@ class Scenario:
     assumptions: tuple[Assumption, ...]
     notes: dict[str, Any] = field(default_factory=dict)
     """Further header metadata (for a draft: what it was measured on)."""
+    financing: str | None = None
+    """How the cost is to be financed: `kommunbidrag` (added) or `ram` (within the frame)."""
     location: Location = Location("", 0)
 
     @property

@@ -24,6 +24,7 @@ from ctc.scenarios.model import (
     COMMITTEE,
     COST,
     DIRECTIVES,
+    FINANCING,
     HEADER,
     OTHER_KINDS,
     POSITION,
@@ -147,6 +148,7 @@ HEADER_KEYS = frozenset(
         "estimate",
         "synthetic",
         "source",
+        "financing",
         "filename",
         "lineno",
     }
@@ -176,7 +178,10 @@ def _header(entry: data.Custom, errors: list[ScenarioError]) -> dict[str, Any]:
         "source": read.text("source"),
         "notes": {k: v for k, v in entry.meta.items() if k not in HEADER_KEYS},
         "location": read.location,
+        "financing": read.text("financing", required=False) or None,
     }
+    if read.ok and fields["financing"] not in (None, *FINANCING):
+        read.fail(f"financing ska vara {' eller '.join(FINANCING)}, inte {fields['financing']!r}.")
     if read.ok and first > last:
         read.fail(f"first_year {first} ligger efter last_year {last}.")
     elif read.ok and base > first:

@@ -93,6 +93,7 @@ def _header(scenario: Scenario) -> data.Custom:
         estimate=scenario.estimate,
         synthetic=scenario.synthetic,
         source=scenario.source,
+        financing=scenario.financing,
         **scenario.notes,
     )
 

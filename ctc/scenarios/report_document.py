@@ -1,8 +1,12 @@
 """The scenario report as a document, in Swedish: the "Ekonomiska konsekvenser" section.
 
 `scenario_document` writes the section of a tjänsteskrivelse: a lead
-paragraph with the totals, the cost per year, committee and cost type, the
-assumptions with their sources, and the sensitivity table. It builds a
+paragraph with the totals, how the measured unit costs were raised to the base
+year and how central costs are split into a fixed part and a part per area,
+the cost per year, committee and cost type, the financing (within the frame
+or added kommunbidrag, with the full-year effect), the assumptions with their
+sources, and the sensitivity table. Municipalities are named as written
+(`Linköping`, from the ledger's `custom "municipality"` register). It builds a
 `ctc.scenarios.document.Document`; the writers decide the format.
 """
 
@@ -32,6 +36,7 @@ from ctc.scenarios.document import (
 from ctc.scenarios.draft import NOTE_LABELS
 from ctc.scenarios.model import (
     ASSUMPTION_NAMES_SV,
+    FINANCING,
     PO_RATE,
     PRICE_INDEX,
     SALARY_INCREASE,
@@ -100,13 +105,13 @@ def cost_table(rows: Sequence[ScenarioRow], scenario: Scenario, unit: str) -> Ta
     )
 
 
-def basics_table(report: ScenarioReport, unit: str) -> Table:
+def basics_table(report: ScenarioReport, unit: str, municipality: str = "") -> Table:
     """What the scenario is: municipality, years, areas, base year, unit cost per area."""
     scenario = report.costs.scenario
     unit_cost = report.unit_cost_per_area
     rows: list[tuple[Cell, ...]] = [
         ("Scenario", scenario.name),
-        ("Kommun", scenario.municipality),
+        ("Kommun", municipality or scenario.municipality),
         ("Program", scenario.programme or ""),
         ("År", f"{scenario.first_year}–{scenario.last_year}"),
         ("Antal områden", str(scenario.areas)),
@@ -116,10 +121,12 @@ def basics_table(report: ScenarioReport, unit: str) -> Table:
         ("Uppskattning", "ja" if scenario.estimate else "nej"),
         ("Källa", scenario.source),
     ]
+    if scenario.financing:
+        rows.append(("Finansiering", FINANCING[scenario.financing]))
     if unit_cost is not None:
         rows.append(
             (
-                "Kostnad per område och år, basårets priser (före uppräkning)",
+                "Kostnad per område och år i basårets priser (fasta delar fördelade lika)",
                 f"{format_sek(unit_cost, 'kr')} kr",
             )
         )
@@ -269,7 +276,88 @@ def _lead(report: ScenarioReport, names: Mapping[str, str], synthetic: bool) -> 
         "Antagandena och deras källor står i tabellerna nedan; känslighetsanalysen visar hur "
         "totalen ändras när ett antagande ändras."
     )
+    notes = scenario.notes
+    if notes.get("uprating"):
+        paragraphs.append(f"Uppräkning till basåret {scenario.base_year}: {notes['uprating']}")
+    if notes.get("central_share"):
+        paragraphs.append(f"Gemensamma kostnader: {notes['central_share']}.")
+    once = [c for c in scenario.costs if c.every == 0]
+    if once:
+        listed = "; ".join(f"{c.text} ({_mnkr(c.amount)} {c.first_year})" for c in once)
+        paragraphs.append(f"Engångskostnader: {listed}.")
     return tuple(paragraphs)
+
+
+def financing_table(report: ScenarioReport, names: Mapping[str, str], unit: str) -> Table:
+    """What has to be financed per committee and year, and the full-year effect.
+
+    The full-year effect is the last scenario year's cost without one-off
+    items: what the programme costs a year once it runs, for the budget years
+    after the scenario.
+    """
+    costs = report.costs
+    scenario = costs.scenario
+    last = scenario.last_year
+    figures: dict[str, list[Decimal]] = {}
+    for committee in scenario.committee_names:
+        figures[committee] = [
+            *(
+                total_of([r.amount for r in costs.rows if (r.year, r.committee) == (y, committee)])
+                for y in scenario.years
+            ),
+            full_year_effect(report, committee),
+        ]
+    columns = (
+        Column("Nämnd"),
+        *money_columns([str(y) for y in scenario.years]),
+        Column(f"Helårseffekt efter {last}", "money"),
+    )
+    sums = [total_of(list(column)) for column in zip(*figures.values(), strict=True)]
+    rows: list[tuple[Cell, ...]] = [
+        (_committee(c, names), *values) for c, values in figures.items()
+    ]
+    rows.append(("Summa", *sums))
+    return Table(
+        f"Finansiering: belopp att finansiera per nämnd och år ({unit})",
+        "Finansiering",
+        columns,
+        tuple(rows),
+        frozenset({len(rows) - 1}),
+    )
+
+
+def full_year_effect(report: ScenarioReport, committee: str) -> Decimal:
+    """A committee's cost in the scenario's last year, one-off items left out."""
+    scenario = report.costs.scenario
+    once = [c for c in scenario.costs if c.every == 0 and c.committee == committee]
+    last = scenario.last_year
+    total = total_of(
+        [r.amount for r in report.costs.rows if (r.year, r.committee) == (last, committee)]
+    )
+    return total - total_of([c.amount for c in once if c.first_year == last])
+
+
+def financing_text(report: ScenarioReport, names: Mapping[str, str]) -> str:
+    """How the cost is to be financed, or the two ways when the scenario does not say."""
+    scenario = report.costs.scenario
+    who = " och ".join(_committee(c, names) for c in scenario.committee_names)
+    effect = total_of([full_year_effect(report, c) for c in scenario.committee_names])
+    level = f"helårseffekten efter {scenario.last_year} är {_mnkr(effect)} per år"
+    if scenario.financing == "kommunbidrag":
+        return (
+            f"Finansiering: kostnaden finansieras med utökat kommunbidrag till {who} med "
+            f"beloppen i tabellen; {level}, som ska ligga i budgeten för åren därefter."
+        )
+    if scenario.financing == "ram":
+        return (
+            f"Finansiering: kostnaden ska rymmas inom {who}s befintliga ramar; nämnderna "
+            f"behöver omprioritera motsvarande belopp varje år ({level})."
+        )
+    return (
+        "Finansiering: scenariot anger inte hur kostnaden ska finansieras. Antingen ryms den "
+        f"inom {who}s befintliga ramar, och nämnderna omprioriterar motsvarande belopp, eller så "
+        f"krävs utökat kommunbidrag med beloppen i tabellen; {level}."
+    )
 
 
 def _footnotes(scenario: Scenario, unit: str) -> tuple[str, ...]:
@@ -286,7 +374,9 @@ def _footnotes(scenario: Scenario, unit: str) -> tuple[str, ...]:
         "nämnd och kostnadstyp (en uppskattning har inte kronors precision); alla summor är "
         f"summor av dessa. Tabellerna visar {UNIT_WORDS[unit]}.",
         "Känslighetsanalysen räknar om hela scenariot med ett antagande ändrat i taget "
-        "(löneökning ±1 procentenhet varje år, FTE ±0,5 per område, enkätkostnad ±25 %).",
+        "(löneökning och PO-sats ±1 procentenhet varje år, start tre månader senare eller "
+        "tidigare, ett område fler eller färre, FTE ±0,5 per område, gemensam bemanning ±0,5 "
+        "FTE, enkätkostnad ±25 %). Negativa tal skrivs med minustecken (-).",
         f"Källa: scenariofilen {scenario.path.name}.",
     ]
     return tuple(notes)
@@ -297,12 +387,14 @@ def scenario_document(
     unit: str,
     committee_names: Mapping[str, str],
     synthetic: bool,
+    municipality: str = "",
 ) -> Document:
     """`ctc report scenario` as the "Ekonomiska konsekvenser" section of a tjänsteskrivelse."""
     scenario = report.costs.scenario
     tables = [
         cost_table(report.costs.rows, scenario, unit),
-        basics_table(report, unit),
+        financing_table(report, committee_names, unit),
+        basics_table(report, unit, municipality),
         assumptions_table(scenario),
     ]
     if scenario.positions:
@@ -312,7 +404,7 @@ def scenario_document(
     tables.append(sensitivity_table(report, unit))
     return Document(
         "Ekonomiska konsekvenser",
-        _lead(report, committee_names, synthetic),
+        (*_lead(report, committee_names, synthetic), financing_text(report, committee_names)),
         tuple(tables),
         _footnotes(scenario, unit),
         unit,
@@ -322,7 +414,14 @@ def scenario_document(
 def build_scenario_report(ledger: Ledger, path: Path, unit: str) -> Report:
     """`ctc report scenario` in the shared result shape, ready for any writer."""
     report = scenario_report(ledger, path)
-    names = ledger.registers.committee_names(report.costs.scenario.municipality)
-    document = scenario_document(report, unit, names, ledger.options.synthetic)
+    municipality = report.costs.scenario.municipality
+    names = ledger.registers.committee_names(municipality)
+    document = scenario_document(
+        report,
+        unit,
+        names,
+        ledger.options.synthetic,
+        ledger.registers.municipality_name(municipality),
+    )
     records = scenario_records(report.costs.rows)
     return as_report(document, "scenario", records, provenance(ledger.path, path))

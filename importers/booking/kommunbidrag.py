@@ -42,6 +42,18 @@ def allocated(entries: data.Entries) -> dict[tuple[str, str, str, int], str | No
     return found
 
 
+def _includes(row: Row, context: LedgerContext) -> str | None:
+    """The växling decisions whose full-year effect the row's budget holds, each registered."""
+    text = row.text("includes")
+    if not text:
+        return None
+    decisions = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    unknown = [d for d in decisions if d not in context.decisions]
+    if unknown:
+        raise RowError("includes", f"beslutet {unknown[0]} finns inte i beslutsregistret")
+    return ", ".join(decisions)
+
+
 class KommunbidragImporter(WorkbookImporter):
     """Kommunbidrag per committee and year -> allocation entries."""
 
@@ -113,20 +125,11 @@ class KommunbidragImporter(WorkbookImporter):
         decision = row.code("decision") or None
         if decision is not None and decision not in context.decisions:
             raise RowError("decision", f"beslutet {decision} finns inte i beslutsregistret")
+        includes = _includes(row, context)
         day = date_of(row, year)
-        row_id = occurrences.row_id(
-            fingerprint(
-                (
-                    municipality,
-                    committee,
-                    programme,
-                    str(year),
-                    str(amount),
-                    decision or "",
-                    str(day or ""),
-                )
-            )
-        )
+        identity = [municipality, committee, programme, str(year), str(amount)]
+        identity += [decision or "", str(day or ""), *([includes] if includes else [])]
+        row_id = occurrences.row_id(fingerprint(tuple(identity)))
         entry = allocation_transaction(
             municipality,
             committee,
@@ -136,6 +139,7 @@ class KommunbidragImporter(WorkbookImporter):
             decision,
             context.committee_name(municipality, committee),
             day,
+            includes,
         )
         meta = {
             **source.meta(row.number, row_id),

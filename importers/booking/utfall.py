@@ -1,8 +1,9 @@
 """Booking the finance-system export: programme rows -> entries, the one place for granularity.
 
 Today every source row becomes one transaction: the committee's cost account
-(from the responsibility code) and kind of cost (from the account range)
-against the municipality's settlement account, carrying the row's codes and
+(from the responsibility code) and kind of cost (from the account range) --
+or, for an income account, its income account, the amount kept as the export
+has it (a credit is negative) -- against the municipality's settlement account, carrying the row's codes and
 its provenance (file, sheet, row, SHA-256, row identity). If a later
 measurement calls for one entry per voucher or a monthly summary, only this
 module changes; every other step works on `Item`s and row identities.
@@ -41,6 +42,9 @@ KIND_TEXT = {
     "training": "Utbildning",
     "licence": "Licenser",
     "programmes": "Insatser och program",
+    "internal_purchase": "Interna köp",
+    "income": "Intäkter",
+    "internal_income": "Interna intäkter",
 }
 """The text of a personnel entry when the mapping names no account."""
 
@@ -114,7 +118,8 @@ def cost_items(
                     sheet,
                     row.row,
                     header.letter("account"),
-                    f"kontot {row.account or '(tomt)'} har ingen kostnadstyp i mappningen (programrad)",
+                    f"kontot {row.account or '(tomt)'} har ingen kostnads- eller intäktstyp i "
+                    "mappningen (programrad)",
                 )
             )
         if committee is None or kind is None:

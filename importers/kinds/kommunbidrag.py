@@ -1,7 +1,9 @@
 """The kommunbidrag sheet: one row per committee, year (and programme), with its amount.
 
 Each row is one committee's kommunbidrag for a programme and year, with the
-budget decision behind it and, for a frame given mid-year, its date. Here are
+budget decision behind it, for a frame given mid-year its date, and, for a
+budget that already holds a växling's full-year effect, that växling's
+decision ("Inkluderar växling"). Here are
 the sheet's columns and the rules a row's own cells must keep (a four-digit
 year, an amount that is not negative, a date within the year); checking the
 row against the ledger and booking it is `ctc.importers.booking.kommunbidrag`'s job.
@@ -26,6 +28,7 @@ KOMMUNBIDRAG = Kind(
         Column("decision", ("Beslut", "Beslut-id", "Decision")),
         Column("date", ("Datum", "Date")),
         Column("municipality", ("Kommun", "Municipality")),
+        Column("includes", ("Inkluderar växling", "Helårseffekt ingår", "Includes transfer")),
     ),
     required=(("year",), ("committee",), ("amount",)),
 )

@@ -59,7 +59,10 @@ UTFALL = Kind(
         ),
         Column("project", ("Projekt", "Project", "Projektkod")),
         Column("activity", ("Aktivitet", "Verksamhet", "Activity")),
-        Column("counterparty", ("Motpart", "Counterparty")),
+        Column(
+            "counterparty",
+            ("Motpart", "Motpartsansvar", "Motp", "Intern motpart", "Counterparty", "Counterpart"),
+        ),
         Column("amount", ("Belopp", "Utfall", "Amount", "Belopp SEK", "Belopp kr")),
         Column("text", ("Text", "Beskrivning", "Description", "Verifikationstext")),
         Column(
@@ -90,7 +93,9 @@ class CostRow:
     project: str
     activity: str
     counterparty: str
+    """`Motpart` as written: the other unit's responsibility code or an E/I flag (the mapping says which)."""
     amount: Decimal
+    """The amount as booked: a cost is positive, an income (a credit) negative."""
     text: str
     voucher: str
     row_id: str
