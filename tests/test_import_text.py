@@ -20,12 +20,12 @@ from ctc.ledger import load_ledger
 D = Decimal
 EXAMPLES = ROOT / "importers" / "examples"
 TOTALS_2018 = {
-    "2018|AoS": "236668.40",
-    "2018|FrN": "237779.52",
-    "2018|FsN": "235557.28",
-    "2018|GrN": "234446.16",
-    "2018|KS": "2272403.80",
-    "2018|KuN": "233335.04",
+    "2018|AoS": "237105.20",
+    "2018|FrN": "238218.56",
+    "2018|FsN": "235991.84",
+    "2018|GrN": "234878.48",
+    "2018|KS": "2276158.37",
+    "2018|KuN": "233765.12",
 }
 """The example's 2018 programme rows per committee, as its workbook holds them."""
 
@@ -41,7 +41,7 @@ def test_the_example_year_gives_the_same_control_totals_in_every_format(example_
     summary = dry_run_json(example_copy, EXAMPLES / name)
     assert summary["kind"] == "utfall"
     assert summary["programme_rows"] == 192
-    assert summary["programme_total"] == "3450190.20"
+    assert summary["programme_total"] == "3456117.57"
     assert summary["by_year_committee"] == TOTALS_2018
     rows, left_out = {"utfall_2018.xlsx": (192, 0), "utfall_2018.se": (390, 198)}.get(
         name, (195, 3)
