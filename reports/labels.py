@@ -64,6 +64,12 @@ LABELS: dict[str, dict[str, str]] = {
         "rounding_adjustment": (
             "Avrundningsdifferensen {amount} i tillämpliga månader har lagts på den största raden."
         ),
+        "retroactive": "Retroaktivt beslut: fattat {decided}, gäller från {effective}.",
+        "retroactive_decisions": "Retroaktiva beslut (gäller från före beslutsdagen):",
+        "retroactive_item": "{reference} gäller från {effective}",
+        "transfer_exception": "Flyttar av tjänster och växlade pengar skiljer sig åt: {reason}.",
+        "unfunded_moves": "Flyttar av tjänster utan växling, med beslutets skäl:",
+        "unfunded_move": "{position} från {source} till {target} {date} enligt {reference}: {reason}",
         "transfer_sign": (
             "Negativt belopp: nämnden lämnar kommunbidrag. Positivt belopp: nämnden tar emot "
             "kommunbidrag."
@@ -242,6 +248,12 @@ LABELS: dict[str, dict[str, str]] = {
         "rounding_adjustment": (
             "The rounding difference {amount} in the applicable months was put on the largest line."
         ),
+        "retroactive": "Retroactive decision: made on {decided}, applies from {effective}.",
+        "retroactive_decisions": "Retroactive decisions (applying from before the decision):",
+        "retroactive_item": "{reference} applies from {effective}",
+        "transfer_exception": "Moves of positions and the money moved differ: {reason}.",
+        "unfunded_moves": "Moves of positions without a växling, with the decision's reason:",
+        "unfunded_move": "{position} from {source} to {target} {date} by {reference}: {reason}",
         "transfer_sign": (
             "Negative: the committee gives kommunbidrag. Positive: the committee receives it."
         ),

@@ -18,6 +18,7 @@ from ctc.numbers import format_sek
 from ctc.reports.frame import CostLine, Frame
 from ctc.reports.labels import label
 from ctc.reports.result import Report
+from ctc.reports.retroactive import retroactive_footnote
 from ctc.reports.sources import decisions_footnote, files_footnote, notice, provenance
 from ctc.reports.yearly import (
     YearlyRow,
@@ -150,6 +151,7 @@ def motion_report(
         label("note_rounding", lang).format(unit=unit),
         committee_names(frame, answer.costs, lang),
         *decisions_footnote(frame, answer.costs, budget, lang),
+        *retroactive_footnote(frame, answer.from_year, answer.to_year, lang),
         files_footnote(frame, answer.costs, lang),
     )
     return Report(

@@ -131,8 +131,11 @@ def main_file() -> str:
         for name in (
             "registers",
             "decisions",
+            "decision_dates",
             "transfers",
+            "transfer_periods",
             "positions",
+            "moves",
             "po_rates",
             "amounts",
             "budgets",

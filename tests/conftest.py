@@ -25,7 +25,17 @@ if str(SCRIPTS) not in sys.path:
 
 PLUGINS = "\n".join(
     f'plugin "ctc.plugins.{name}"'
-    for name in ("registers", "decisions", "transfers", "positions", "po_rates", "amounts")
+    for name in (
+        "registers",
+        "decisions",
+        "decision_dates",
+        "transfers",
+        "transfer_periods",
+        "positions",
+        "moves",
+        "po_rates",
+        "amounts",
+    )
 )
 
 SMALL_HEADER = f"""\
