@@ -138,6 +138,7 @@ def main_file() -> str:
             "moves",
             "po_rates",
             "amounts",
+            "closed_years",
             "budgets",
             "documents",
         )

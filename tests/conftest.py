@@ -35,6 +35,7 @@ PLUGINS = "\n".join(
         "moves",
         "po_rates",
         "amounts",
+        "closed_years",
     )
 )
 

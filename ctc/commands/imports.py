@@ -46,6 +46,14 @@ def import_files(
             "--decision", help="Beslut för flyttar som inte anger något.", show_default=False
         ),
     ] = None,
+    correction: Annotated[
+        str | None,
+        typer.Option(
+            "--correction",
+            help="Beslut som tillåter import i ett avslutat år (en rättelse registreras).",
+            show_default=False,
+        ),
+    ] = None,
     undo: Annotated[
         str | None,
         typer.Option(
@@ -66,7 +74,7 @@ def import_files(
     if not files:
         raise UserError("Ange minst en Excelfil att läsa in (eller --undo FILE).")
     with progress.shown(enabled=not json and sys.stderr.isatty()):
-        summary = run_import(files, ledger, config, dry_run, decision)
+        summary = run_import(files, ledger, config, dry_run, decision, correction=correction)
     sys.stdout.write(as_json(summary) + "\n" if json else as_text(summary))
     for warning in summary.warnings:
         typer.echo(warning, err=True)

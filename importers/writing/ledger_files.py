@@ -3,10 +3,12 @@
 Costs go to `costs/YYYY.beancount` by the year of their date (the ledger's
 `include "costs/*.beancount"` picks new years up), positions to
 `positions.beancount`, växlingar to `transfers.beancount`, kommunbidrag to
-`kommunbidrag.beancount`, and the record of each source file to
-`sources.beancount`. New entries are appended, rendered by the one printer
-(`ctc.writer`). Every file is replaced atomically and durably (`ctc.files`), in
-two phases: `Changes.stage` writes every new content beside its file, then
+`kommunbidrag.beancount`, the record of each source file to
+`sources.beancount`, and the records `ctc` writes itself (closed years,
+published reports) to their own files (`ctc.records`). New entries are
+appended, rendered by the one printer (`ctc.writer`). Every file is replaced
+atomically and durably (`ctc.files`), in two phases: `Changes.stage` writes
+every new content beside its file, then
 `Changes.apply` renames them all into place; `Changes.rollback` puts back what
 was there before, so a run that fails its check leaves nothing behind.
 
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from beancount.core import data
 
+from ctc import records
 from ctc.files import Pending, atomic_write, commit_all, discard_all, stage_bytes, stage_copy
 from ctc.model import SOURCE_FILE_TYPE
 from ctc.positions import EVENT_ORDER
@@ -45,6 +48,8 @@ def target_of(entry: data.Directive) -> str:
             return "positions.beancount"
         if entry.type == SOURCE_FILE_TYPE:
             return "sources.beancount"
+        if entry.type in records.TARGETS:
+            return records.TARGETS[entry.type]
     if isinstance(entry, data.Transaction):
         if TAG in entry.tags:
             return "transfers.beancount"
@@ -57,7 +62,7 @@ def header_of(relative: str) -> str:
     """The comment a new ledger file starts with."""
     if relative.startswith("costs/"):
         return f"; Bokförda kostnader {Path(relative).stem}, inlästa med ctc import.\n"
-    return HEADERS.get(relative, "; Inläst med ctc import.\n")
+    return HEADERS.get(relative) or records.HEADERS.get(relative, "; Inläst med ctc import.\n")
 
 
 @dataclass
