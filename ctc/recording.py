@@ -9,6 +9,7 @@ nor exit: they return what was recorded or raise `UserError`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from ctc.closing import closing_record, correction_of_changes, read_closed_years
 from ctc.errors import UserError
 from ctc.importers.run import record_entries
 from ctc.ledger import Ledger
+from ctc.published import Args, build_report, ledger_digest, published_record
 from ctc.registers import Decision
+from ctc.reports.result import Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +76,35 @@ def correct_year(ledger_path: Path | None, year: int, decision: str) -> Recorded
 
     _, written = record_entries(ledger_path, build)
     return Recorded(made[0], written)
+
+
+def publish(
+    ledger_path: Path | None,
+    kind: str,
+    args: Args,
+    options: tuple[str, str],
+    decision: str,
+) -> tuple[Report, Recorded]:
+    """Build a report from the ledger and record it as published by `decision`.
+
+    `options` is the report's (unit, lang). The ledger must pass its checks:
+    what is published rests on checked books.
+    """
+    made: list[tuple[Report, data.Custom]] = []
+
+    def build(ledger: Ledger) -> list[data.Directive]:
+        if ledger.errors:
+            raise UserError(
+                f"Huvudboken {ledger.path} har {len(ledger.errors)} fel; kör `ctc check` och "
+                "rätta dem innan något publiceras."
+            )
+        chosen = registered(ledger, decision, "--publish")
+        report = build_report(ledger.frame, kind, args, *options)
+        digest = ledger_digest(ledger.files, os.path.abspath(ledger.path.parent))  # noqa: PTH100
+        record = published_record(report, kind, args, options, chosen, (ledger.entries, digest))
+        made.append((report, record))
+        return [record]
+
+    _, written = record_entries(ledger_path, build)
+    report, record = made[0]
+    return report, Recorded(record, written)
