@@ -117,7 +117,7 @@ def figures(report: Report) -> dict[str, Figure]:
             for column, cell in zip(table.columns, row.cells, strict=True):
                 if not column.is_number or not isinstance(cell, Decimal | int):
                     continue
-                key = " | ".join([table.title, " / ".join(labels), column.title])
+                key = " | ".join([table.title or table.key, " / ".join(labels), column.title])
                 while key in found:
                     key += " #"
                 found[key] = Figure(key, Decimal(cell), column.kind in MONEY_KINDS)
