@@ -44,6 +44,7 @@ from ctc.importers.summary import rejection_message
 from ctc.importers.writing.ledger_files import header_of
 from ctc.ledger import load_ledger
 from ctc.numbers import format_number
+from ctc.plugins import DERIVED, RULES
 from ctc.recording import publish
 from ctc.transfers import TransferItem, TransferPlan, transfer_transactions
 from ctc.writer import render_entries
@@ -131,23 +132,7 @@ def main_file() -> str:
             custom(START, "fava-extension", "ctc.fava"),
         ]
     )
-    plugins = "\n".join(
-        f'plugin "ctc.plugins.{name}"'
-        for name in (
-            "registers",
-            "decisions",
-            "decision_dates",
-            "transfers",
-            "transfer_periods",
-            "positions",
-            "moves",
-            "po_rates",
-            "amounts",
-            "closed_years",
-            "budgets",
-            "documents",
-        )
-    )
+    plugins = "\n".join(f'plugin "ctc.plugins.{name}"' for name in (*RULES, *DERIVED))
     includes = "\n".join(f'include "{name}"' for name in (*OWNED[1:], "costs/*.beancount"))
     return (
         f"{HEADER}\n"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ctc.commands.options import LedgerOpt
 from ctc.errors import UserError
-from ctc.ledger import LEDGER_ENV
 from ctc.recording import close_year, correct_year
 
 
@@ -25,14 +24,7 @@ def close(
             help="Registrera en rättelse av ett avslutat år enligt beslutet, för ändringarna sedan bokslutet.",
         ),
     ] = None,
-    ledger: Annotated[
-        Path | None,
-        typer.Option(
-            "--ledger",
-            help=f"Huvudboken (standard: ${LEDGER_ENV} eller det medföljande exemplet).",
-            show_default=False,
-        ),
-    ] = None,
+    ledger: LedgerOpt = None,
 ) -> None:
     """Registrera årets bokslut: en kontrollsumma för varje programpost det året."""
     if (decision is None) == (correction is None):

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from ctc import progress
+from ctc.commands.options import LedgerOpt
 from ctc.errors import UserError
 from ctc.importers.run import run_import, run_undo
 from ctc.importers.summary import as_json, as_text, rejection_message
-from ctc.ledger import LEDGER_ENV
 
 
 def import_files(
@@ -22,14 +22,7 @@ def import_files(
             help="Excelfiler (xlsx, xlsm, xls) att läsa in.", metavar="FIL", show_default=False
         ),
     ] = None,
-    ledger: Annotated[
-        Path | None,
-        typer.Option(
-            "--ledger",
-            help=f"Huvudboken (standard: ${LEDGER_ENV} eller det medföljande exemplet).",
-            show_default=False,
-        ),
-    ] = None,
+    ledger: LedgerOpt = None,
     config: Annotated[
         Path | None,
         typer.Option(
