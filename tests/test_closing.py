@@ -95,6 +95,7 @@ def test_a_changed_amount_in_a_closed_year_fails_ctc_check_naming_it(closed_exam
     assert result.stdout.count("[regel year-closed]") == 2
 
 
+@pytest.mark.slow  # imports or records, then loads again: several seconds
 def test_a_correction_accounts_for_exactly_that_change(closed_example, tmp_path):
     main = closed_copy(closed_example, tmp_path)
     change_first_2023_amount(main)
@@ -146,6 +147,7 @@ def test_an_import_into_a_closed_year_is_refused_without_a_correction(closed_exa
     assert ledger_state(main) == before
 
 
+@pytest.mark.slow  # imports or records, then loads again: several seconds
 def test_an_import_into_a_closed_year_with_a_correction(closed_example, tmp_path):
     main = closed_copy(closed_example, tmp_path)
     path = late_2023(tmp_path)
@@ -177,6 +179,7 @@ def test_closing_twice_and_unknown_decisions_are_refused(closed_example, tmp_pat
     assert neither.returncode == 1 and "--decision" in neither.stderr
 
 
+@pytest.mark.slow  # imports or records, then loads again: several seconds
 def test_the_example_closes_no_year_and_takes_past_exports(example_copy, tmp_path):
     assert read_closed_years(load_ledger(example_copy).entries)[0] == {}
     summary = run_import([late_2023(tmp_path)], example_copy)

@@ -55,6 +55,7 @@ def test_a_dry_run_takes_no_lock_and_writes_nothing(example_copy, tmp_path):
     assert ledger_state(example_copy) == before
 
 
+@pytest.mark.slow  # imports or records, then loads again: several seconds
 def test_a_dry_run_that_passes_still_passes(example_copy, tmp_path):
     append(
         example_copy.parent / "po-rates.beancount",

@@ -13,6 +13,7 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
 from conftest import EXAMPLE, ROOT, run_real_ctc
 
 D = Decimal
@@ -47,6 +48,7 @@ def test_report_and_trace():
     assert sum(D(r["amount_sek"]) for r in rows) == D("6677606.83")
 
 
+@pytest.mark.slow  # imports or records, then loads again: several seconds
 def test_close(example_copy):
     result = run_real_ctc(
         "close", "2022", "--decision", "KF-2022-11-24-p323", "--ledger", str(example_copy)

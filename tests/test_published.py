@@ -73,6 +73,7 @@ def test_a_held_out_2021_export_drifts_the_published_answer(example_copy, tmp_pa
     assert "2018–2023       77       16" in listed.stdout
 
 
+@pytest.mark.slow  # imports or records, then loads again: several seconds
 def test_publishing_a_report_records_every_figure(example_copy):
     result = run_ctc(
         "report",
