@@ -3,12 +3,10 @@
 Costs go to `costs/YYYY.beancount` by the year of their date (the ledger's
 `include "costs/*.beancount"` picks new years up), positions to
 `positions.beancount`, växlingar to `transfers.beancount`, kommunbidrag to
-`kommunbidrag.beancount`, the record of each source file to
-`sources.beancount`, and the records `ctc` writes itself (closed years,
-published reports) to their own files (`ctc.records`). New entries are
-appended, rendered by the one printer (`ctc.writer`). Every file is replaced
-atomically and durably (`ctc.files`), in two phases: `Changes.stage` writes
-every new content beside its file, then
+`kommunbidrag.beancount`, and the record of each source file to
+`sources.beancount`. New entries are appended, rendered by the one printer
+(`ctc.writer`). Every file is replaced atomically and durably (`ctc.files`), in
+two phases: `Changes.stage` writes every new content beside its file, then
 `Changes.apply` renames them all into place; `Changes.rollback` puts back what
 was there before, so a run that fails its check leaves nothing behind.
 
@@ -42,7 +40,11 @@ HEADERS = {
 
 
 def target_of(entry: data.Directive) -> str:
-    """The ledger file, relative to the main file's folder, that holds an imported entry."""
+    """The ledger file, relative to the main file's folder, that holds an imported entry.
+
+    The records `ctc` writes itself (closed years, published reports) have their own
+    files (`ctc.records`).
+    """
     if isinstance(entry, data.Custom):
         if entry.type in EVENT_ORDER:
             return "positions.beancount"
