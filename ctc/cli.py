@@ -47,6 +47,12 @@ def _import(app: typer.Typer) -> None:
     app.command("import")(import_files)
 
 
+def _close(app: typer.Typer) -> None:
+    from ctc.commands.close import close
+
+    app.command()(close)
+
+
 def _scenario(app: typer.Typer) -> None:
     from ctc.commands.scenario import scenario_app
 
@@ -59,6 +65,7 @@ COMMANDS = {
     "serve": _serve,
     "trace": _trace,
     "import": _import,
+    "close": _close,
     "scenario": _scenario,
 }
 """Each command and how to register it, in the order `ctc --help` lists them."""

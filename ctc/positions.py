@@ -28,6 +28,8 @@ POSITION = "position"
 MOVE = "position-move"
 CHANGE = "position-change"
 END = "position-end"
+VACANT = "position-vacant"
+"""A stretch in which a funded position has nobody in it (`until:` its last vacant day)."""
 EVENT_ORDER = {POSITION: 0, CHANGE: 1, MOVE: 2, END: 3}
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -53,6 +55,8 @@ class Spell:
     """The decision the spell starts from, where one is cited."""
     meta: dict[str, Any]
     """Metadata of the directive that started the spell (file and line)."""
+    vacant: bool = False
+    """Whether the position is funded but has nobody in it (`position-vacant`)."""
 
     def covers(self, day: datetime.date) -> bool:
         """Whether the position is funded under this spell on `day`."""
@@ -251,12 +255,75 @@ def build_history(entries: Iterable[data.Directive]) -> tuple[History, list[Rule
 
     Returns the history and the rule violations found on the way: a position
     opened while it is funded, a move from a committee that does not fund it, an
-    FTE outside (0, 1], missing fields.
+    FTE outside (0, 1], missing fields, a vacancy while it is not funded.
     """
+    entries = list(entries)
     builder = _Builder()
     for entry in position_events(entries):
         builder.apply(entry)
-    return builder.history, builder.errors
+    errors = builder.errors
+    history = builder.history
+    for vacancy in sorted(
+        (e for e in entries if isinstance(e, data.Custom) and e.type == VACANT),
+        key=lambda e: e.date,
+    ):
+        history, problem = _with_vacancy(history, vacancy)
+        if problem is not None:
+            errors.append(rule_error("position-vacant", vacancy.meta, problem, vacancy))
+    return history, errors
+
+
+def _vacancy_span(entry: data.Custom) -> tuple[str, datetime.date] | str:
+    """(position id, last vacant day) of a vacancy, or why it is malformed."""
+    ident, until = first_value(entry), entry.meta.get("until")
+    if not isinstance(ident, str) or not ident.strip():
+        return "Vakansen saknar tjänstens id."
+    if not isinstance(until, datetime.date) or until < entry.date:
+        return f"Vakansen i {ident} behöver until: med sista vakanta dagen, från {entry.date} och framåt."
+    return ident, until
+
+
+def _with_vacancy(history: History, entry: data.Custom) -> tuple[History, str | None]:
+    """The history with a vacancy's days marked vacant, or unchanged and why it cannot be."""
+    span = _vacancy_span(entry)
+    if isinstance(span, str):
+        return history, span
+    ident, until = span
+    spells = history.get(ident, [])
+    day = entry.date
+    while day <= until:
+        spell = spell_on(history, ident, day)
+        if spell is None or spell.vacant:
+            state = "redan vakant" if spell else "inte finansierad"
+            return history, f"Tjänsten {ident} är {state} den {day} och kan inte vara vakant då."
+        day = (spell.end or until) + ONE_DAY
+    split: list[Spell] = []
+    for spell in spells:
+        split += _split(spell, entry, until)
+    return {**history, ident: split}, None
+
+
+def _split(spell: Spell, entry: data.Custom, until: datetime.date) -> list[Spell]:
+    """A spell cut at a vacancy's first and last day, the days inside marked vacant."""
+    start, end = entry.date, until
+    last = spell.end or datetime.date.max
+    if last < start or spell.start > end:
+        return [spell]
+    pieces = []
+    if spell.start < start:
+        pieces.append(replace(spell, end=start - ONE_DAY))
+    pieces.append(
+        replace(
+            spell,
+            start=max(spell.start, start),
+            end=min(last, end),
+            vacant=True,
+            meta=entry.meta,
+        )
+    )
+    if end < last:
+        pieces.append(replace(spell, start=end + ONE_DAY))
+    return pieces
 
 
 def active_years(spell: Spell, last_day: datetime.date) -> range:

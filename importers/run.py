@@ -15,17 +15,20 @@ The functions neither print nor exit: they return an `ImportSummary` or raise
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
+from ctc.closing import corrections_for
 from ctc.errors import UserError
 from ctc.importers.booking.extraction import AnyItem, Extraction
 from ctc.importers.booking.importer import known_row_ids
@@ -41,6 +44,7 @@ from ctc.load_cache import collector_paused
 from ctc.mapping import Mapping, load_mapping
 from ctc.model import SOURCE_FILE_TYPE
 from ctc.provenance import SOURCE_FILE
+from ctc.would_be import would_be_errors
 
 DOCUMENTS = "documents"
 """The folder beside the main ledger file where source files are archived (git-ignored)."""
@@ -126,13 +130,15 @@ def run_import(
     dry_run: bool = False,
     decision: str | None = None,
     kept_at: dict[Path, str] | None = None,
+    correction: str | None = None,
 ) -> ImportSummary:
     """Import `paths` into the ledger; see the module docstring.
 
     `kept_at` names source files that are already kept where the ledger can
     find them (the example's committed workbooks): for those, the given path
     (relative to the ledger's folder) is recorded instead of a copy under
-    `documents/`.
+    `documents/`. `correction` is the decision that allows booking into a
+    closed year (`ctc.closing`).
     """
     path = resolve_ledger_path(ledger_path)
     lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
@@ -174,20 +180,92 @@ def run_import(
             _summary(stage.extraction, [] if failed else stage.new, stage.duplicates)
             for stage in staged
         )
+        extra = [] if failed else check_would_be(ledger, staged, correction)
         if dry_run or failed:
             return ImportSummary(files, (), dry_run)
-        changes = _plan(ledger, staged, kept_at or {})
+        changes = _plan(ledger, staged, kept_at or {}, extra)
         written = _commit(path, changes)
         warnings = tuple(missing_archives(load_ledger(path))) if written else ()
         return ImportSummary(files, written, dry_run, warnings)
 
 
-def _plan(ledger: Ledger, staged: list[_Staged], kept_at: dict[Path, str]) -> Changes:
+def check_would_be(
+    ledger: Ledger, staged: Sequence[_Staged], correction: str | None = None
+) -> list[data.Directive]:
+    """Refuse an import the ledger would not pass, before anything is written.
+
+    The dry run and the real run both ask here, so a dry run fails exactly
+    where the real run would: the loaded entries plus the new ones go through
+    the ledger's plugins and Beancount's validations in memory
+    (`ctc.would_be`), with no file parsed again, no lock and no write. Returns
+    the corrections an import into a closed year writes (`ctc.closing`).
+    """
+    new = [item.entry for stage in staged for item in stage.new]
+    extra: list[data.Directive] = list(
+        corrections_for(ledger.entries, new, ledger.registers.decisions, correction)
+    )
+    errors = would_be_errors(ledger.entries, ledger.options_map, [*new, *extra])
+    problem = refusal(errors) if errors else _unincluded(ledger, [*new, *extra])
+    if problem is not None:
+        raise UserError(problem)
+    return extra
+
+
+def refusal(errors: Sequence[Any]) -> str:
+    """The one line an import refused by the ledger's checks ends with."""
+    return (
+        f"Efter ändringen skulle huvudboken ha {len(errors)} fel, inget skrevs; "
+        f"först: {format_error(errors[0])}"
+    )
+
+
+INCLUDE_RE = re.compile(r'^include\s+"([^"]+)"', re.MULTILINE)
+
+
+def _unincluded(ledger: Ledger, entries: Sequence[data.Directive]) -> str | None:
+    """Why new entries would land in a file the ledger does not include, or None.
+
+    An existing file must be among the files the ledger loaded; a new one must
+    match an `include` of the main file (`costs/*.beancount` picks up new years).
+    """
+    root = ledger.path.parent
+    included = {Path(name).resolve() for name in ledger.options_map.get("include", [])}
+    patterns: list[str] | None = None
+    for relative in group_by_target(entries):
+        path = (root / relative).resolve()
+        if path.exists():
+            if path in included:
+                continue
+        else:
+            if patterns is None:
+                patterns = _include_patterns(ledger.path)
+            if any(fnmatch.fnmatch(str(path), pattern) for pattern in patterns):
+                continue
+        return (
+            f"{relative} ingår inte i huvudboken {ledger.path}, inget skrevs; skapa "
+            f'{relative} (en tom fil räcker) och lägg till include "{relative}" i huvudboken.'
+        )
+    return None
+
+
+def _include_patterns(main: Path) -> list[str]:
+    """The absolute paths and globs the main file includes."""
+    text = main.read_text(encoding="utf-8")
+    folder = main.resolve().parent
+    return [str(folder / pattern) for pattern in INCLUDE_RE.findall(text)]
+
+
+def _plan(
+    ledger: Ledger,
+    staged: list[_Staged],
+    kept_at: dict[Path, str],
+    extra: Sequence[data.Directive] = (),
+) -> Changes:
     """The file changes of an import: entries by target file, source records and archives."""
     root = ledger.path.parent
     changes = Changes(root)
     recorded = set(ledger.registers.sources)
-    entries: list[data.Directive] = []
+    entries: list[data.Directive] = list(extra)
     for stage in staged:
         extraction = stage.extraction
         entries += [item.entry for item in stage.new]
@@ -254,10 +332,7 @@ def _commit(path: Path, changes: Changes) -> tuple[str, ...]:
 
 def _problem_after(after: Ledger, changes: Changes) -> str | None:
     if after.errors:
-        return (
-            f"Efter ändringen skulle huvudboken ha {len(after.errors)} fel, inget skrevs; "
-            f"först: {format_error(after.errors[0])}"
-        )
+        return refusal(after.errors)
     included = {Path(name).resolve() for name in after.options_map.get("include", [])}
     for written in changes.texts:
         if written.suffix == ".beancount" and written.resolve() not in included:
@@ -267,6 +342,36 @@ def _problem_after(after: Ledger, changes: Changes) -> str | None:
                 f'{relative} (en tom fil räcker) och lägg till include "{relative}" i huvudboken.'
             )
     return None
+
+
+def record_entries(
+    ledger_path: Path | None, build: Callable[[Ledger], Sequence[data.Directive]]
+) -> tuple[Ledger, tuple[str, ...]]:
+    """Write the entries `build` makes from the ledger, by the import's own writing path.
+
+    `ctc close` and `ctc report --publish` record their entries here: under the
+    import lock, checked with the new entries before anything is written (the
+    ledger with them must pass every rule; a correction of a closed year is
+    what makes a changed ledger pass again), then written all or nothing. A
+    record file the ledger does not include yet is created and included from
+    the main file in the same change. Returns the ledger as loaded and the
+    files written.
+    """
+    path = resolve_ledger_path(ledger_path)
+    with ledger_lock(path):
+        ledger = load_ledger(path)
+        entries = list(build(ledger))
+        errors = would_be_errors(ledger.entries, ledger.options_map, entries)
+        if errors:
+            raise UserError(refusal(errors))
+        changes = Changes(path.parent)
+        included = {Path(name).resolve() for name in ledger.options_map.get("include", [])}
+        for relative, group in group_by_target(entries).items():
+            changes.append(relative, group)
+            if (path.parent / relative).resolve() not in included:
+                main = changes.current(path) or ""
+                changes.set_text(path, f'{main.rstrip(chr(10))}\ninclude "{relative}"\n')
+        return ledger, _commit(path, changes)
 
 
 def run_undo(target: str, ledger_path: Path | None = None, dry_run: bool = False) -> UndoSummary:

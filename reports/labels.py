@@ -76,6 +76,12 @@ LABELS: dict[str, dict[str, str]] = {
         "rounding_adjustment": (
             "Avrundningsdifferensen {amount} i tillämpliga månader har lagts på den största raden."
         ),
+        "retroactive": "Retroaktivt beslut: fattat {decided}, gäller från {effective}.",
+        "retroactive_decisions": "Retroaktiva beslut (gäller från före beslutsdagen):",
+        "retroactive_item": "{reference} gäller från {effective}",
+        "transfer_exception": "Flyttar av tjänster och växlade pengar skiljer sig åt: {reason}.",
+        "unfunded_moves": "Flyttar av tjänster utan växling, med beslutets skäl:",
+        "unfunded_move": "{position} från {source} till {target} {date} enligt {reference}: {reason}",
         "transfer_sign": (
             "Negativt belopp: nämnden lämnar kommunbidrag. Positivt belopp: nämnden tar emot "
             "kommunbidrag."
@@ -95,6 +101,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sheet_history": "Historik",
         "fte_average": "Årsarb.",
         "positions_count": "Tjänster",
+        "vacant_fte": "Vakant",
         "payroll_cost": "Personalkostnad",
         "payroll_short": "Kostnad",
         "position": "Tjänst",
@@ -106,9 +113,12 @@ LABELS: dict[str, dict[str, str]] = {
         "opened": "inrättad",
         "moved_from": "från {committee}",
         "note_fte": (
-            "Årsarbetare (Årsarb.): tjänstgöringsgraden vägd med de dagar nämnden finansierar "
-            "tjänsten under året. Tjänster: antal tjänster som nämnden finansierar någon gång "
-            "under året."
+            "Årsarbetare (Årsarb.): tjänstgöringsgraden × de månader nämnden finansierar "
+            "tjänsten under året / 12 (en del av en månad efter dagar), så att årets summa är de "
+            "årsarbetare programmet finansierade. Tjänster: antal tjänster som nämnden finansierar "
+            "någon gång under året; årets summarad räknar varje tjänst en gång, även en som bytt "
+            "nämnd. Vakant: årsarbetare i tjänster som finansieras men står vakanta "
+            "(position-vacant); de räknas inte som årsarbetare."
         ),
         "note_payroll": (
             "Personalkostnad (Kostnad): bokförd lön och PO på tjänstens enhet (ansvar). "
@@ -288,6 +298,12 @@ LABELS: dict[str, dict[str, str]] = {
         "rounding_adjustment": (
             "The rounding difference {amount} in the applicable months was put on the largest line."
         ),
+        "retroactive": "Retroactive decision: made on {decided}, applies from {effective}.",
+        "retroactive_decisions": "Retroactive decisions (applying from before the decision):",
+        "retroactive_item": "{reference} applies from {effective}",
+        "transfer_exception": "Moves of positions and the money moved differ: {reason}.",
+        "unfunded_moves": "Moves of positions without a växling, with the decision's reason:",
+        "unfunded_move": "{position} from {source} to {target} {date} by {reference}: {reason}",
         "transfer_sign": (
             "Negative: the committee gives kommunbidrag. Positive: the committee receives it."
         ),
@@ -305,6 +321,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sheet_history": "History",
         "fte_average": "FTE",
         "positions_count": "Positions",
+        "vacant_fte": "Vacant",
         "payroll_cost": "Payroll cost",
         "payroll_short": "Cost",
         "position": "Position",
@@ -316,9 +333,12 @@ LABELS: dict[str, dict[str, str]] = {
         "opened": "opened",
         "moved_from": "from {committee}",
         "note_fte": (
-            "FTE: the degree of employment weighted by the days of the year the committee "
-            "funds the position. Positions: how many positions the committee funds at some "
-            "time in the year."
+            "FTE: the degree of employment × the months of the year the committee funds the "
+            "position / 12 (part of a month by its days), so a year's sum is the FTE the "
+            "programme funded. Positions: how many positions the committee funds at some time "
+            "in the year; the year's sum counts each position once, also one that changed "
+            "committee. Vacant: FTE of positions funded but vacant (position-vacant); they are "
+            "not counted as FTE."
         ),
         "note_payroll": (
             "Payroll cost (Cost): salary and PO booked on the position's unit. History: "

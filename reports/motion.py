@@ -29,6 +29,7 @@ from ctc.reports.frame import CostLine, Frame
 from ctc.reports.labels import MONTHS, label
 from ctc.reports.reconcile import Published, published_figure, reconciliation
 from ctc.reports.result import Report, Table
+from ctc.reports.retroactive import retroactive_footnote
 from ctc.reports.sources import (
     cost_decisions,
     decision_reference,
@@ -325,6 +326,7 @@ def motion_report(
             cost_decisions(frame, answer.costs, first, last),
             "note_cost_decisions",
         ),
+        *retroactive_footnote(frame, answer.from_year, answer.to_year, lang),
         files_footnote(frame, answer.costs, lang),
     )
     filters = [("--question", question), ("--from", from_year), ("--to", to_year)]

@@ -1,10 +1,14 @@
 """Positions: FTE and payroll cost per committee and year, and each position's moves.
 
 FTE per year is the average over the year (årsarbetare): each spell counts
-its FTE for the days it is funded, divided by the days of the year, so a
-position that moves on 1 September counts two thirds at one committee and one
-third at the other. Payroll cost is the salary and PO booked on the
-position's unit (see `ctc.reports.frame.position_of`).
+FTE × the months it is funded / 12, a part month by its days, so a position
+that moves on 1 September counts 8/12 at one committee and 4/12 at the
+other, and a year's FTE over all committees is the FTE actually funded. A
+position counts once per committee that funds it in the year, and once in
+the year's sum, however often it moves. Days a position is vacant
+(`position-vacant`) count as vacant FTE, not as people. Payroll cost is the
+salary and PO booked on the position's unit (see
+`ctc.reports.frame.position_of`).
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
 from ctc.errors import UserError
 from ctc.positions import ONE_DAY, Spell
 from ctc.reports.frame import Frame
 from ctc.reports.labels import label
-from ctc.reports.result import Column, Report, Row, Table, year_rows
+from ctc.reports.result import Cell, Column, Report, Row, Table, year_rows
 from ctc.reports.sources import (
     cite_id,
     decisions_footnote,
@@ -29,26 +34,39 @@ from ctc.reports.sources import (
 )
 
 ZERO = Decimal(0)
+NONE = Fraction(0)
+
+
+def as_decimal(value: Fraction) -> Decimal:
+    """A fraction as a Decimal, divided once (exact for whole months)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 class PayrollCost:
-    """Payroll cost is salary plus PO; FTE is FTE-days over the year's days.
+    """Payroll cost is salary plus PO; FTE is FTE-months over twelve.
 
-    A mixin for the report's dataclasses. FTE is kept as FTE-days and divided
-    once, so sums over positions stay exact (6 × 244 + 183 + 183 FTE-days over
-    366 days is 5 årsarbetare, not 5.000…001).
+    A mixin for the report's dataclasses. FTE is kept as exact FTE-months
+    (fractions, a part month by its days) and divided once, so sums over
+    positions stay exact (6 × 8 + 2 × 4 FTE-months over 12 is 4⅔ årsarbetare,
+    and 8 + 4 months of one position make exactly one).
     """
 
     __slots__ = ()
     year: int
-    fte_days: Decimal
+    fte_months: Fraction
+    vacant_months: Fraction
     salary: Decimal
     po: Decimal
 
     @property
     def fte(self) -> Decimal:
-        """Average FTE over the year (årsarbetare)."""
-        return self.fte_days / days_in(self.year)
+        """Average FTE over the year in which the position was filled (årsarbetare)."""
+        return as_decimal(self.fte_months / 12)
+
+    @property
+    def vacant_fte(self) -> Decimal:
+        """Average FTE over the year in which the position was funded but vacant."""
+        return as_decimal(self.vacant_months / 12)
 
     @property
     def cost(self) -> Decimal:
@@ -65,10 +83,17 @@ class PositionYear(PayrollCost):
     position: str
     role: str
     area: str | None
-    fte_days: Decimal
-    """FTE × days funded under this committee in the year."""
+    fte_months: Fraction
+    """FTE × months funded and filled under this committee in the year."""
+    vacant_months: Fraction
+    """FTE × months funded but vacant under this committee in the year."""
     salary: Decimal
     po: Decimal
+
+    @property
+    def funded(self) -> bool:
+        """Whether the committee funds the position at some time in the year."""
+        return self.fte_months > 0 or self.vacant_months > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +102,8 @@ class CommitteeYear(PayrollCost):
 
     year: int
     committee: str
-    fte_days: Decimal
+    fte_months: Fraction
+    vacant_months: Fraction
     positions: int
     salary: Decimal
     po: Decimal
@@ -107,35 +133,66 @@ def last_year(frame: Frame) -> int:
     return max(years, default=1)
 
 
-def funded_days(spell: Spell, year: int, until: datetime.date) -> int:
-    """The days of `year` on which the spell funds its position, up to `until`."""
+def funded_months(spell: Spell, year: int, until: datetime.date) -> Fraction:
+    """The months of `year` in which the spell funds its position, up to `until`.
+
+    A whole month counts 1, a part month its funded days over the month's days.
+    """
     first = max(spell.start, datetime.date(year, 1, 1))
     last = min(spell.end or until, datetime.date(year, 12, 31), until)
-    return max((last - first).days + 1, 0)
+    months = NONE
+    while first <= last:
+        month_end = _month_end(first)
+        days = (min(last, month_end) - first).days + 1
+        months += Fraction(days, month_end.day)
+        first = month_end + ONE_DAY
+    return months
 
 
-def days_in(year: int) -> int:
-    """The number of days of a year."""
-    return (datetime.date(year + 1, 1, 1) - datetime.date(year, 1, 1)).days
+def _month_end(day: datetime.date) -> datetime.date:
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - ONE_DAY
+
+
+YearKey = tuple[int, str, str]
+"""(year, committee, position)."""
+
+
+def _funded(frame: Frame, until: datetime.date) -> tuple[dict[YearKey, Fraction], ...]:
+    """FTE-months filled and vacant per year, committee and position."""
+    filled: dict[YearKey, Fraction] = defaultdict(Fraction)
+    vacant: dict[YearKey, Fraction] = defaultdict(Fraction)
+    for ident, spells in frame.history.items():
+        for spell in spells:
+            end_year = (spell.end or until).year
+            for y in range(spell.start.year, min(end_year, until.year) + 1):
+                months = funded_months(spell, y, until)
+                if months:
+                    key = (y, frame.committee_name(spell.municipality, spell.committee), ident)
+                    (vacant if spell.vacant else filled)[key] += Fraction(spell.fte) * months
+    return filled, vacant
+
+
+def _latest(frame: Frame, until: datetime.date) -> dict[YearKey, Spell]:
+    """The last spell of each year, committee and position (its role and area)."""
+    latest: dict[YearKey, Spell] = {}
+    for ident, spells in frame.history.items():
+        for spell in spells:
+            end_year = (spell.end or until).year
+            for y in range(spell.start.year, min(end_year, until.year) + 1):
+                if funded_months(spell, y, until):
+                    key = (y, frame.committee_name(spell.municipality, spell.committee), ident)
+                    latest[key] = spell
+    return latest
 
 
 def position_years(frame: Frame, year: int | None = None) -> list[PositionYear]:
     """Every position's average FTE and payroll cost per year and committee."""
     until = datetime.date(last_year(frame), 12, 31)
-    fte: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
-    latest: dict[tuple[int, str, str], Spell] = {}
-    for ident, spells in frame.history.items():
-        for spell in spells:
-            end_year = (spell.end or until).year
-            for y in range(spell.start.year, min(end_year, until.year) + 1):
-                days = funded_days(spell, y, until)
-                if not days:
-                    continue
-                key = (y, frame.committee_name(spell.municipality, spell.committee), ident)
-                fte[key] += spell.fte * days
-                latest[key] = spell
-    salary: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
-    po: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
+    filled, vacant = _funded(frame, until)
+    latest = _latest(frame, until)
+    salary: dict[YearKey, Decimal] = defaultdict(Decimal)
+    po: dict[YearKey, Decimal] = defaultdict(Decimal)
     for line in frame.costs:
         if line.position is None:
             continue
@@ -161,12 +218,22 @@ def position_years(frame: Frame, year: int | None = None) -> list[PositionYear]:
             ident,
             latest[(y, committee, ident)].role,
             latest[(y, committee, ident)].area,
-            fte.get((y, committee, ident), ZERO),
+            filled.get((y, committee, ident), NONE),
+            vacant.get((y, committee, ident), NONE),
             salary.get((y, committee, ident), ZERO),
             po.get((y, committee, ident), ZERO),
         )
         for (y, committee, ident) in keys
     ]
+
+
+def distinct_positions(rows: Sequence[PositionYear]) -> dict[int, int]:
+    """Year -> how many distinct positions are funded in it, each counted once."""
+    funded: dict[int, set[str]] = defaultdict(set)
+    for row in rows:
+        if row.funded:
+            funded[row.year].add(row.position)
+    return {year: len(positions) for year, positions in funded.items()}
 
 
 def committee_years(rows: Sequence[PositionYear]) -> list[CommitteeYear]:
@@ -178,8 +245,9 @@ def committee_years(rows: Sequence[PositionYear]) -> list[CommitteeYear]:
         CommitteeYear(
             y,
             committee,
-            sum((r.fte_days for r in members), ZERO),
-            sum(1 for r in members if r.fte_days > 0),
+            sum((r.fte_months for r in members), NONE),
+            sum((r.vacant_months for r in members), NONE),
+            sum(1 for r in members if r.funded),
             sum((r.salary for r in members), ZERO),
             sum((r.po for r in members), ZERO),
         )
@@ -227,23 +295,47 @@ def stints(frame: Frame, positions: Sequence[str] | None = None) -> list[Stint]:
 # --- The result shape -------------------------------------------------------------
 
 
-def committee_table(rows: Sequence[CommitteeYear], lang: str) -> Table:
-    """FTE and payroll cost per committee and year, with a sum per year."""
+def committee_table(
+    rows: Sequence[CommitteeYear], lang: str, distinct: dict[int, int] | None = None
+) -> Table:
+    """FTE and payroll cost per committee and year, with a sum per year.
+
+    The sum row of a year counts each position once (`distinct`), however many
+    committees funded it that year. Vacant FTE gets a column when there is any.
+    """
+    vacancies = any(r.vacant_months for r in rows)
     columns = (
         Column("year", label("year", lang), "year"),
         Column("committee", label("committee", lang)),
         Column("fte", label("fte_average", lang), "fte"),
+        *([Column("vacant_fte", label("vacant_fte", lang), "fte")] if vacancies else []),
         Column("positions", label("positions_count", lang), "int"),
         Column("salary", label("salary", lang), "money"),
         Column("po", label("po", lang), "money"),
         Column("cost", label("payroll_cost", lang), "money"),
     )
+    items: list[tuple[Cell, ...]] = [
+        (
+            r.year,
+            r.committee,
+            r.fte,
+            *([r.vacant_fte] if vacancies else []),
+            r.positions,
+            r.salary,
+            r.po,
+            r.cost,
+        )
+        for r in rows
+    ]
+    count = 4 if vacancies else 3
     body = year_rows(
-        [(r.year, r.committee, r.fte, r.positions, r.salary, r.po, r.cost) for r in rows],
+        items,
         label("sum", lang),
         label("total", lang),
-        not_across_years=(0, 1),
+        not_across_years=range(count - 1),
     )
+    if distinct is not None:
+        body = counted_once(body, distinct, count)
     return Table(
         label("sheet_positions_committee", lang),
         label("positions_committee_title", lang),
@@ -252,8 +344,24 @@ def committee_table(rows: Sequence[CommitteeYear], lang: str) -> Table:
     )
 
 
+def counted_once(body: Sequence[Row], distinct: dict[int, int], index: int) -> tuple[Row, ...]:
+    """The rows with each year's sum row counting the year's distinct positions."""
+    result = []
+    year: Cell = None
+    for row in body:
+        if not row.total:
+            year = row.cells[0]
+        elif isinstance(year, int) and row.cells[index] is not None:
+            cells = list(row.cells)
+            cells[index] = distinct.get(year, 0)
+            row = Row(tuple(cells), True)
+        result.append(row)
+    return tuple(result)
+
+
 def position_table(rows: Sequence[PositionYear], lang: str) -> Table:
-    """Each position's year: role, committee, area, FTE and payroll cost."""
+    """Each position's year: role, committee, area, FTE (and vacant FTE) and payroll cost."""
+    vacancies = any(r.vacant_months for r in rows)
     columns = (
         Column("year", label("year", lang), "year"),
         Column("position", label("position", lang)),
@@ -261,10 +369,23 @@ def position_table(rows: Sequence[PositionYear], lang: str) -> Table:
         Column("committee", label("committee", lang)),
         Column("area", label("dim_area", lang)),
         Column("fte", label("fte_average", lang), "fte"),
+        *([Column("vacant_fte", label("vacant_fte", lang), "fte")] if vacancies else []),
         Column("cost", label("payroll_short", lang), "money"),
     )
     body = tuple(
-        Row((r.year, r.position, r.role, r.committee, r.area or "", r.fte, r.cost)) for r in rows
+        Row(
+            (
+                r.year,
+                r.position,
+                r.role,
+                r.committee,
+                r.area or "",
+                r.fte,
+                *([r.vacant_fte] if vacancies else []),
+                r.cost,
+            )
+        )
+        for r in rows
     )
     return Table(
         label("sheet_positions_each", lang), label("positions_each_title", lang), columns, body
@@ -340,7 +461,7 @@ def positions_report(
             programme=frame.programme, span=span, unit=unit
         ),
         tables=(
-            committee_table(committee_years(rows), lang),
+            committee_table(committee_years(rows), lang, distinct_positions(rows)),
             position_table(rows, lang),
             history_table(frame, history, lang),
         ),

@@ -21,6 +21,7 @@ from ctc.numbers import format_number, format_sek
 from ctc.reports.frame import Frame
 from ctc.reports.labels import join_names, label, month_span
 from ctc.reports.result import Column, Report, Row, Table
+from ctc.reports.retroactive import exception_of, retroactive_note, unfunded_moves_footnote
 from ctc.reports.sources import decision_reference, describe_decision, notice, provenance
 from ctc.transfers import APPLICABLE, FULL_YEAR, Transfer, applicable_months
 
@@ -257,7 +258,19 @@ def summary_notes(frame: Frame, summary: TransferSummary, unit: str, lang: str) 
         amount = format_number(summary.rounding, 0)
         notes.append(label("rounding_adjustment", lang).format(amount=f"{amount} kr"))
     notes += included_notes(frame, summary, lang)
-    return tuple(notes)
+    return tuple(notes) + decision_notes(frame, summary, lang)
+
+
+def decision_notes(frame: Frame, summary: TransferSummary, lang: str) -> tuple[str, ...]:
+    """Whether the decision is retroactive, and the reason it gives for moves without money."""
+    decision = frame.decisions.get(summary.decision or "")
+    if decision is None:
+        return ()
+    notes = [retroactive_note(decision, summary.effective, lang)]
+    reason = exception_of(decision)
+    if reason is not None:
+        notes.append(label("transfer_exception", lang).format(reason=reason))
+    return tuple(note for note in notes if note is not None)
 
 
 def included_notes(frame: Frame, summary: TransferSummary, lang: str) -> list[str]:
@@ -311,7 +324,11 @@ def transfers_report(
         records=transfer_records(summaries),
         provenance=provenance(frame, [("--decision", decision), ("--year", year)]),
         notice=notice(frame, lang),
-        footnotes=(label("transfer_sign", lang), label("transfer_check", lang)),
+        footnotes=(
+            label("transfer_sign", lang),
+            label("transfer_check", lang),
+            *unfunded_moves_footnote(frame, decision, year, lang),
+        ),
         unit=unit,
         lang=lang,
     )

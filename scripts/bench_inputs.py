@@ -155,6 +155,7 @@ REGISTER_FILES = (
     "decisions.beancount",
     "po-rates.beancount",
     "positions.beancount",
+    "transfers.beancount",  # the money the positions' moves take along (rule move-with-money)
 )
 KINDS = [
     "Lon",
@@ -170,7 +171,7 @@ KINDS = [
 def ensure_ledger(folder: Path, transactions: int, seed: int = 1, plugins: bool = True) -> Path:
     """The generated ledger in `folder`, written unless it is already complete there."""
     main = folder / "main.beancount"
-    done = folder / ".complete"
+    done = folder / ".complete-2"  # 2: with the växlingar and a 2016 PO rate the rules need
     if not (main.exists() and done.exists()):
         write_ledger(folder, transactions, seed, plugins)
         done.write_text("", encoding="utf-8")
@@ -184,10 +185,13 @@ def write_ledger(folder: Path, transactions: int, seed: int = 1, plugins: bool =
     for name in (*REGISTER_FILES, "mapping.toml"):
         shutil.copyfile(EXAMPLE / name, folder / name)
     accounts = (folder / "accounts.beancount").read_text(encoding="utf-8")
-    # Ten years of costs start in 2016, a year before the example opens its accounts.
+    # Ten years of costs start in 2016, a year before the example opens its accounts;
+    # a year with PO booked needs its PO rate (rule po-rate-exists).
     (folder / "accounts.beancount").write_text(
         accounts.replace("2017-01-01 ", "2016-01-01 "), encoding="utf-8"
     )
+    with (folder / "po-rates.beancount").open("a", encoding="utf-8") as rates:
+        rates.write('\n2016-01-01 custom "po-rate" 38.46\n  source: "Benchmark input"\n')
     main = (EXAMPLE / "main.beancount").read_text(encoding="utf-8")
     kept = [
         line

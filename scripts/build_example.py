@@ -46,6 +46,8 @@ from ctc.importers.summary import rejection_message
 from ctc.importers.writing.ledger_files import header_of
 from ctc.ledger import load_ledger
 from ctc.numbers import format_number
+from ctc.plugins import DERIVED, RULES
+from ctc.recording import publish
 from ctc.transfers import TransferItem, TransferPlan, transfer_transactions
 from ctc.writer import render_entries
 
@@ -81,8 +83,12 @@ OWNED = (
     "kommunbidrag.beancount",
     "transfers.beancount",
     "sources.beancount",
+    "published.beancount",
 )
 """The ledger files the script writes; all but main.beancount are included by it."""
+
+PUBLISHED_SPAN = {"from_year": 2018, "to_year": 2023}
+"""The span of KSAU 2024-12-02 § 604's answer (about 50 mnkr), recorded as published."""
 
 
 def meta(**values: object) -> dict:
@@ -151,19 +157,7 @@ def main_file() -> str:
             custom(START, "fava-extension", "ctc.fava"),
         ]
     )
-    plugins = "\n".join(
-        f'plugin "ctc.plugins.{name}"'
-        for name in (
-            "registers",
-            "decisions",
-            "transfers",
-            "positions",
-            "po_rates",
-            "amounts",
-            "budgets",
-            "documents",
-        )
-    )
+    plugins = "\n".join(f'plugin "ctc.plugins.{name}"' for name in (*RULES, *DERIVED))
     includes = "\n".join(f'include "{name}"' for name in (*OWNED[1:], "costs/*.beancount"))
     return (
         f"{HEADER}\n"
@@ -662,6 +656,15 @@ def write(out: Path, examples: Path) -> list[Path]:
         raise SystemExit(rejection_message(summary))
     check_transfers(out)
     written += [Path(p) for p in summary.written]
+    # The motion answer the city published, recorded by the same path `--publish` takes.
+    _, recorded = publish(
+        out / "main.beancount",
+        "motion",
+        dict(PUBLISHED_SPAN),
+        ("tkr", "sv"),
+        world.KSAU_2024_MOTION.id,
+    )
+    written += [Path(p) for p in recorded.written]
     # The scenarios are drafted from the ledger the import just wrote.
     ledger = example_scenarios.load_example(out / "main.beancount")
     for relative, make in (

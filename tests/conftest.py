@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ctc.ledger import load_ledger
+from ctc.plugins import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "ledger"
@@ -23,10 +24,7 @@ if str(SCRIPTS) not in sys.path:
     # The scripts (benchmarks, Chromium's settings) are importable from tests.
     sys.path.append(str(SCRIPTS))
 
-PLUGINS = "\n".join(
-    f'plugin "ctc.plugins.{name}"'
-    for name in ("registers", "decisions", "transfers", "positions", "po_rates", "amounts")
-)
+PLUGINS = "\n".join(f'plugin "ctc.plugins.{name}"' for name in RULES)
 
 SMALL_HEADER = f"""\
 option "operating_currency" "SEK"

@@ -13,6 +13,7 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
 from conftest import EXAMPLE, ROOT, run_real_ctc
 
 D = Decimal
@@ -21,7 +22,7 @@ D = Decimal
 def test_help_lists_every_command():
     result = run_real_ctc("--help")
     assert result.returncode == 0, result.stderr
-    for name in ("check", "report", "serve", "trace", "import", "scenario"):
+    for name in ("check", "report", "serve", "trace", "import", "close", "scenario"):
         assert name in result.stdout + result.stderr
 
 
@@ -49,6 +50,16 @@ def test_report_and_trace():
     assert trace.returncode == 0, trace.stderr
     rows = csv.DictReader(io.StringIO(trace.stdout))
     assert sum(D(r["amount_sek"]) for r in rows) == D("6425606.83")
+
+
+@pytest.mark.slow  # imports or records, then loads again: several seconds
+def test_close(example_copy):
+    result = run_real_ctc(
+        "close", "2022", "--decision", "KF-2022-11-24-p323", "--ledger", str(example_copy)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Bokslutet för 2022 registrerat enligt KF-2022-11-24-p323:")
+    assert run_real_ctc("check", str(example_copy)).returncode == 0
 
 
 def test_import_dry_run():

@@ -7,10 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, append
 from synthetic_xlsx import write_xlsx
 from test_import_errors import assert_refused, ledger_state
 
+from ctc.errors import UserError
 from ctc.importers.run import run_import
 from ctc.importers.writing.ledger_files import header_of
 from ctc.ledger import load_ledger
@@ -38,9 +39,20 @@ def test_a_move_without_a_decision_is_refused(example_copy, tmp_path):
     assert_refused(example_copy, path, "flytten av PROG-1 från FrN till AoS saknar beslut")
 
 
+UNFUNDED_MOVE_DECISION = """
+2025-06-10 custom "decision" "KS-2025-06-10-p150"
+  body: "KS"
+  municipality: "Malmo"
+  paragraph: 150
+  title: "Programsamordnaren flyttas till AoS"
+  transfer_exception: "AoS betalar tjänsten inom sin ram"
+"""
+
+
 def test_a_roster_becomes_position_entries(example_copy, tmp_path):
+    append(example_copy.parent / "decisions.beancount", UNFUNDED_MOVE_DECISION)
     path = roster(tmp_path / "tjanster.xlsx", OPEN, MOVE)
-    summary = run_import([path], example_copy, decision="KF-2024-09-26-p190")
+    summary = run_import([path], example_copy, decision="KS-2025-06-10-p150")
     assert summary.files[0].imported == 2
     ledger = load_ledger(example_copy)
     assert ledger.errors == []
@@ -66,8 +78,19 @@ def test_a_roster_becomes_position_entries(example_copy, tmp_path):
             datetime.date(2025, 12, 31),
         ),
     ]
-    assert history["PROG-1"][1].decision == "KF-2024-09-26-p190"
+    assert history["PROG-1"][1].decision == "KS-2025-06-10-p150"
     assert run_import([path], example_copy).files[0].imported == 0
+
+
+def test_a_move_whose_decision_moves_no_money_is_refused(example_copy, tmp_path):
+    path = roster(tmp_path / "tjanster.xlsx", OPEN, MOVE)
+    before = ledger_state(example_copy)
+    with pytest.raises(
+        UserError,
+        match=r"PROG-1 flyttas från FrN till AoS enligt KF-2024-09-26-p190, men beslutet växlar inga pengar.*move-with-money",
+    ):
+        run_import([path], example_copy, decision="KF-2024-09-26-p190")
+    assert ledger_state(example_copy) == before
 
 
 def test_the_example_roster_is_already_in_the_example(example_copy):
@@ -77,14 +100,36 @@ def test_the_example_roster_is_already_in_the_example(example_copy):
 
 
 def without_transfers(main: Path) -> Path:
+    """The example without its växlingar and without the 2024 moves their money goes with."""
     (main.parent / "transfers.beancount").write_text(header_of("transfers.beancount"))
+    positions = main.parent / "positions.beancount"
+    blocks = positions.read_text(encoding="utf-8").split("\n\n")
+    kept = [block for block in blocks if 'custom "position-move"' not in block]
+    positions.write_text("\n\n".join(kept), encoding="utf-8")
     return main
 
 
-def test_the_2024_vaxling_is_four_twelfths_of_its_full_year_effect(example_copy):
+def moves_roster(path: Path, *positions: str) -> Path:
+    """The example roster's rows for the 2024 moves (of `positions`, or all of them)."""
+    import build_example
+    import example_world
+
+    rows = [
+        row
+        for row in build_example.roster_rows()[1:]
+        if row[7] == example_world.REORG_DATE and row[9] == example_world.KF_2024.id
+    ]
+    rows = [row for row in rows if not positions or row[0] in positions]
+    write_xlsx(path, [("Tjänster", [list(build_example.ROSTER_HEADER), *rows])])
+    return path
+
+
+def test_the_2024_vaxling_is_four_twelfths_of_its_full_year_effect(example_copy, tmp_path):
     main = without_transfers(example_copy)
-    summary = run_import([EXAMPLES / "vaxling_2024.xlsx"], main)
-    (file,) = summary.files
+    moves = moves_roster(tmp_path / "flyttar.xlsx")
+    summary = run_import([moves, EXAMPLES / "vaxling_2024.xlsx"], main)
+    moved, file = summary.files
+    assert moved.imported == 11
     assert file.kind == "vaxling" and file.imported == 16
     assert load_ledger(main).errors == []
     applicable, full = read_transfers(load_ledger(main).entries)
@@ -121,7 +166,7 @@ def test_salary_and_po_of_a_listed_position_come_from_the_ledger(example_copy, t
     ]
     path = tmp_path / "beslut.xlsx"
     write_xlsx(path, [("Växling", sheet)])
-    run_import([path], main)
+    run_import([moves_roster(tmp_path / "flytt.xlsx", "CUL-1"), path], main)
     history, _ = build_history(load_ledger(main).entries)
     spell = spell_on(history, "CUL-1", datetime.date(2024, 9, 1))
     salary = round_half_away(spell.monthly_salary * spell.fte * 12)

@@ -13,6 +13,14 @@ VAXLING_OK = """
     cost_type: "salary"
   Income:Malmo:AoS:CTC:Kommunbidrag -1000 SEK
     cost_type: "salary"
+
+2025-01-01 * "Växling, helårseffekt" #vaxling ^KF-2024-09-26-p190
+  period: "full-year"
+  effective: 2024-09-01
+  Income:Malmo:KS:CTC:Kommunbidrag   3000 SEK
+    cost_type: "salary"
+  Income:Malmo:AoS:CTC:Kommunbidrag -3000 SEK
+    cost_type: "salary"
 """
 
 POSITION = """
@@ -177,7 +185,7 @@ def test_missing_po_rate_for_a_costed_year_is_reported(tmp_path):
 
 
 def test_no_po_rate_needed_for_years_without_costs(tmp_path):
-    later = VAXLING_OK.replace("2024-09-01", "2025-09-01")
+    later = VAXLING_OK.replace("2025-01-01", "2026-01-01").replace("2024-09-01", "2025-09-01")
     path = write_small(tmp_path, POSITION + SALARY_2024 + later)
     assert errors_of(path) == []
 

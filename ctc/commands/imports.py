@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from ctc import progress
+from ctc.commands.options import LedgerOpt
 from ctc.errors import UserError
 from ctc.importers.run import run_import, run_undo
 from ctc.importers.summary import as_json, as_text, rejection_message
-from ctc.ledger import LEDGER_ENV
 
 
 def import_files(
@@ -24,14 +24,7 @@ def import_files(
             show_default=False,
         ),
     ] = None,
-    ledger: Annotated[
-        Path | None,
-        typer.Option(
-            "--ledger",
-            help=f"Huvudboken (standard: ${LEDGER_ENV} eller det medföljande exemplet).",
-            show_default=False,
-        ),
-    ] = None,
+    ledger: LedgerOpt = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -46,6 +39,14 @@ def import_files(
         str | None,
         typer.Option(
             "--decision", help="Beslut för flyttar som inte anger något.", show_default=False
+        ),
+    ] = None,
+    correction: Annotated[
+        str | None,
+        typer.Option(
+            "--correction",
+            help="Beslut som tillåter import i ett avslutat år (en rättelse registreras).",
+            show_default=False,
         ),
     ] = None,
     undo: Annotated[
@@ -68,7 +69,7 @@ def import_files(
     if not files:
         raise UserError("Ange minst en fil att läsa in (eller --undo FILE).")
     with progress.shown(enabled=not json and sys.stderr.isatty()):
-        summary = run_import(files, ledger, config, dry_run, decision)
+        summary = run_import(files, ledger, config, dry_run, decision, correction=correction)
     sys.stdout.write(as_json(summary) + "\n" if json else as_text(summary))
     for warning in summary.warnings:
         typer.echo(warning, err=True)

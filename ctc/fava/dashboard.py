@@ -25,7 +25,13 @@ from ctc.numbers import csv_amount, format_number, format_sek
 from ctc.reports.budget import budget_rows, budget_table
 from ctc.reports.frame import AccountPredicate, Frame
 from ctc.reports.labels import label
-from ctc.reports.positions import committee_table, committee_years, position_years, stints
+from ctc.reports.positions import (
+    committee_table,
+    committee_years,
+    distinct_positions,
+    position_years,
+    stints,
+)
 from ctc.reports.result import Cells, Table, display
 from ctc.reports.sources import cite_id
 from ctc.reports.transfers import TransferSummary, summary_table, transfer_summaries
@@ -357,7 +363,8 @@ def transfer_panel(frame: Frame, summary: TransferSummary) -> Panel:
 
 def fte_panel(frame: Frame, years: Sequence[int]) -> Panel | None:
     """FTE per committee over the years, and the moves of positions between committees."""
-    rows = [r for r in committee_years(position_years(frame)) if not years or r.year in years]
+    every = position_years(frame)
+    rows = [r for r in committee_years(every) if not years or r.year in years]
     if not rows:
         return None
     shown_years = sorted({r.year for r in rows})
@@ -383,8 +390,14 @@ def fte_panel(frame: Frame, years: Sequence[int]) -> Panel | None:
     )
     last = shown_years[-1]
     total = sum((r.fte for r in rows if r.year == last), ZERO)
-    caption = f"Programmet finansierade {format_number(total, 2)} årsarbetare {last}; {len(moves)} flyttar av tjänster mellan nämnder."
-    tables = [from_report_table(committee_table(rows, "sv"), UNIT)]
+    vacant = sum((r.vacant_fte for r in rows if r.year == last), ZERO)
+    count = distinct_positions(every).get(last, 0)
+    caption = (
+        f"Programmet finansierade {format_number(total, 2)} årsarbetare i {count} tjänster {last}"
+        + (f" ({format_number(vacant, 2)} årsarbetare vakanta)" if vacant else "")
+        + f"; {len(moves)} flyttar av tjänster mellan nämnder."
+    )
+    tables = [from_report_table(committee_table(rows, "sv", distinct_positions(every)), UNIT)]
     if move_rows:
         header = ("Tjänst", "Från nämnd", "Till nämnd", "Från och med", "Beslut")
         tables.append(PanelTable("Flyttar av tjänster", header, move_rows))

@@ -275,12 +275,15 @@ RoleKey = tuple[str, bool]
 def _funded(
     history: History, years: Sequence[int]
 ) -> tuple[dict[RoleKey, Decimal], dict[RoleKey, set[str]]]:
-    """Full-time months funded per role over the years, and the positions that had them."""
+    """Full-time months funded and filled per role over the years, and the positions that had them.
+
+    Vacant months (`position-vacant`) pay no salary, so they are left out.
+    """
     fte: dict[RoleKey, Decimal] = defaultdict(Decimal)
     idents: dict[RoleKey, set[str]] = defaultdict(set)
     for ident, spells in history.items():
         for spell in spells:
-            share = _fte_months(spell, years)
+            share = Decimal(0) if spell.vacant else _fte_months(spell, years)
             if share:
                 key = (spell.role, spell.area is None)
                 fte[key] += share

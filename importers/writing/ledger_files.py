@@ -23,6 +23,7 @@ from pathlib import Path
 
 from beancount.core import data
 
+from ctc import records
 from ctc.files import Pending, atomic_write, commit_all, discard_all, stage_bytes, stage_copy
 from ctc.model import SOURCE_FILE_TYPE
 from ctc.positions import EVENT_ORDER
@@ -39,12 +40,18 @@ HEADERS = {
 
 
 def target_of(entry: data.Directive) -> str:
-    """The ledger file, relative to the main file's folder, that holds an imported entry."""
+    """The ledger file, relative to the main file's folder, that holds an imported entry.
+
+    The records `ctc` writes itself (closed years, published reports) have their own
+    files (`ctc.records`).
+    """
     if isinstance(entry, data.Custom):
         if entry.type in EVENT_ORDER:
             return "positions.beancount"
         if entry.type == SOURCE_FILE_TYPE:
             return "sources.beancount"
+        if entry.type in records.TARGETS:
+            return records.TARGETS[entry.type]
     if isinstance(entry, data.Transaction):
         if TAG in entry.tags:
             return "transfers.beancount"
@@ -57,7 +64,7 @@ def header_of(relative: str) -> str:
     """The comment a new ledger file starts with."""
     if relative.startswith("costs/"):
         return f"; Bokförda kostnader {Path(relative).stem}, inlästa med ctc import.\n"
-    return HEADERS.get(relative, "; Inläst med ctc import.\n")
+    return HEADERS.get(relative) or records.HEADERS.get(relative, "; Inläst med ctc import.\n")
 
 
 @dataclass
