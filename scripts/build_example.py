@@ -691,6 +691,11 @@ def main() -> int:
     args = parser.parse_args()
     for path in sorted(set(write(args.out, args.examples))):
         print(path)
+    if args.out.resolve() == LEDGER.resolve():
+        # The worked examples in ledger/README.md hold digests of the example's entries.
+        import readme_records
+
+        readme_records.main()
     return 0
 
 
