@@ -82,7 +82,9 @@ def test_a_step_that_begins_after_the_delay_is_drawn_at_once(monkeypatch):
     with progress.shown(True, stream):
         progress.phase("Läser x.xlsx", 10, lambda: 5)
         # Drawn by the step itself, not by the background thread's next round.
-        assert "\r\x1b[KLäser x.xlsx [############------------] · 5/10 rader · " in stream.getvalue()
+        assert (
+            "\r\x1b[KLäser x.xlsx [############------------] · 5/10 rader · " in stream.getvalue()
+        )
     assert stream.getvalue().endswith("\r\x1b[K"), "the bar is cleared when done"
 
 

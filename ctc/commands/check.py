@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from ctc.commands.common import LedgerArg, echo
+from ctc.commands.common import LedgerArg, echo, open_ledger
 from ctc.importers.run import missing_archives
-from ctc.ledger import format_error, load_ledger
+from ctc.ledger import format_error
 
 
 def check(ledger: LedgerArg = None) -> None:
@@ -14,7 +14,7 @@ def check(ledger: LedgerArg = None) -> None:
 
     Inlästa källfiler vars arkivkopia saknas ger en varning, inte ett fel.
     """
-    loaded = load_ledger(ledger)
+    loaded = open_ledger(ledger, clean=False)
     for warning in missing_archives(loaded):
         typer.echo(warning, err=True)
     for error in loaded.errors:
