@@ -90,8 +90,10 @@ def stage(path: Path, write: Writer, mode: int | None = None) -> Pending:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-    except BaseException:
+    except BaseException as error:
         temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # a failed write names the file it was for
         raise
     return Pending(path, temporary)
 

@@ -127,8 +127,9 @@ def _lock_while_writing(app: Flask, ledger: Path) -> None:
 
     @app.teardown_request
     def _release_lock(_: BaseException | None) -> None:
-        stack = g.pop("ctc_write_lock", None)
+        stack = getattr(g, "ctc_write_lock", None)
         if stack is not None:
+            g.ctc_write_lock = None
             stack.close()
 
 

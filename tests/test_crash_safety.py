@@ -15,12 +15,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import run_ctc
+from conftest import EXAMPLE_DIR, run_ctc
 from test_transaction import Snapshots, folder_state
 from workbooks import ROWS, export
 
 from ctc import files
-from ctc.errors import UserError
+from ctc.errors import UserError, describe_os_error
 from ctc.importers import run as import_run
 from ctc.importers.run import run_import, run_undo
 from ctc.ledger import load_ledger
@@ -40,14 +40,18 @@ def exports(folder: Path, years: tuple[int, ...] = (2019, 2021, 2023)) -> list[P
     return paths
 
 
-def fail_at(root: Path, nth: int, error: OSError):
-    """A fault hook raising `error` at the `nth` write or rename in the ledger's folder."""
-    seen = []
+def fail_at(root: Path, nth: int, error: OSError, seen: list | None = None):
+    """A fault hook raising `error` at the `nth` write or rename in the ledger's folder.
+
+    A one-file import writes two backups, two new texts and the archive copy,
+    the journal, renames it, renames three files, and writes and renames the mark.
+    """
+    seen = [] if seen is None else seen
 
     def hook(action: str, path: Path) -> None:
         if action == "remove" or not Path(path).is_relative_to(root):
             return
-        seen.append((action, path))
+        seen.append((action, Path(path).name))
         if len(seen) == nth:
             raise error
 
@@ -61,6 +65,17 @@ def faults():
     files.fault_hook = None
 
 
+WHERE = {
+    "a backup": ("write", "2021.beancount"),
+    "the archive copy": ("write", "2021-03-09.krasch_2021.xlsx"),
+    "the journal": ("rename", ".ctc-import.journal"),
+    "a rename": ("rename", "sources.beancount"),
+    "the mark": ("write", ".ctc-import.journal"),
+    "the mark's rename": ("rename", ".ctc-import.journal"),
+}
+"""Where each injected fault strikes: the action and the file it is about to touch."""
+
+
 def full_disk(path: str = "") -> OSError:
     return OSError(errno.ENOSPC, "No space left on device", path)
 
@@ -69,10 +84,11 @@ def full_disk(path: str = "") -> OSError:
     ("nth", "where"),
     [
         (1, "a backup"),
-        (4, "an archive copy"),
-        (5, "the journal"),
-        (8, "a rename"),
-        (10, "the mark"),
+        (5, "the archive copy"),
+        (7, "the journal"),
+        (9, "a rename"),
+        (11, "the mark"),
+        (12, "the mark's rename"),
     ],
 )
 def test_a_full_disk_anywhere_is_one_line_and_the_books_as_before(
@@ -81,8 +97,10 @@ def test_a_full_disk_anywhere_is_one_line_and_the_books_as_before(
     root = example_copy.parent
     (source,) = exports(tmp_path, (2021,))
     before = folder_state(root)
-    faults(fail_at(root, nth, full_disk(str(root / "costs" / "2021.beancount"))))
+    seen = []
+    faults(fail_at(root, nth, full_disk(str(root / "costs" / "2021.beancount")), seen))
     result = run_ctc("import", "--ledger", str(example_copy), str(source))
+    assert seen[nth - 1] == WHERE[where]
     assert result.returncode == 1, where
     assert result.stderr == (
         "ctc: fel: Kunde inte skriva i huvudboken: disken är full "
@@ -91,25 +109,39 @@ def test_a_full_disk_anywhere_is_one_line_and_the_books_as_before(
     assert folder_state(root) == before, where
 
 
-@pytest.mark.parametrize(
-    ("error", "reason"),
-    [
-        (OSError(errno.EACCES, "Permission denied"), "behörighet saknas"),
-        (OSError(errno.EROFS, "Read-only file system"), "filsystemet är skrivskyddat"),
-        (OSError(errno.EBUSY, "Device or resource busy"), "filen används av ett annat program"),
-    ],
-)
-def test_any_write_error_is_one_clear_line(example_copy, tmp_path, faults, error, reason):
+def test_a_write_error_is_one_line_without_a_traceback(example_copy, tmp_path, faults):
     root = example_copy.parent
     (source,) = exports(tmp_path, (2021,))
     before = folder_state(root)
-    error.filename = str(root / "sources.beancount")
-    faults(fail_at(root, 7, error))
+    faults(fail_at(root, 7, OSError(errno.EACCES, "Permission denied", str(root / "x"))))
     result = run_ctc("import", "--ledger", str(example_copy), str(source))
     assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert f"{reason} ({root / 'sources.beancount'}); inget ändrades." in result.stderr
+    assert result.stderr == (
+        f"ctc: fel: Kunde inte skriva i huvudboken: behörighet saknas ({root / 'x'}); "
+        "inget ändrades.\n"
+    )
     assert folder_state(root) == before
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "a"), "disken är full (a)"),
+        (OSError(errno.EDQUOT, "Disk quota exceeded"), "diskkvoten är slut"),
+        (OSError(errno.EPERM, "Operation not permitted", "b"), "behörighet saknas (b)"),
+        (OSError(errno.EROFS, "Read-only file system"), "filsystemet är skrivskyddat"),
+        (OSError(errno.ETXTBSY, "Text file busy"), "filen används av ett annat program"),
+        (OSError(errno.ELOOP, "Too many levels of symbolic links"), "Too many levels of symbolic links"),
+    ],
+)  # fmt: skip
+def test_write_errors_in_plain_swedish(error, said):
+    assert describe_os_error(error) == said
+
+
+def test_a_windows_sharing_violation_is_a_file_in_use():
+    error = PermissionError(errno.EACCES, "The process cannot access the file", "c")
+    error.winerror = 32
+    assert describe_os_error(error) == "filen används av ett annat program (c)"
 
 
 def test_an_undo_on_a_full_disk_leaves_the_import_in_place(example_copy, tmp_path, faults):
@@ -248,18 +280,36 @@ def test_read_only_commands_create_nothing_in_the_ledger_folder(example_copy, tm
     assert not (root / ".ctc-import.lock").exists()
 
 
-def interrupted_import(example_copy: Path, tmp_path: Path) -> tuple[Path, dict, dict]:
-    """A copy of the ledger as a kill at the import's third rename leaves it; before, after."""
-    root = example_copy.parent
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    """(The example as a kill at a three-file import's third rename leaves it, the state before)."""
+    base = tmp_path_factory.mktemp("interrupted")
+    root = base / "ledger"
+    shutil.copytree(EXAMPLE_DIR, root, ignore=shutil.ignore_patterns("documents"))
     before = folder_state(root)
-    snapshots = Snapshots(root, tmp_path / "kills")
-    files.fault_hook = snapshots
+    killed = base / "killed"
+    renames = []
+
+    def kill_at_third_rename(action, path):
+        if action == "rename" and Path(path).is_relative_to(root):
+            renames.append(path)
+            if len(renames) == 3:
+                shutil.copytree(root, killed)
+
+    files.fault_hook = kill_at_third_rename
     try:
-        run_import(exports(tmp_path), example_copy)
+        run_import(exports(base), root / "main.beancount")
     finally:
         files.fault_hook = None
-    renames = [c for c in snapshots.taken if c.name.endswith("rename")]
-    return renames[2], before, folder_state(root)
+    return killed, before
+
+
+@pytest.fixture
+def killed(interrupted, tmp_path) -> Path:
+    """A private copy of the interrupted import's ledger folder."""
+    target = tmp_path / "killed"
+    shutil.copytree(interrupted[0], target)
+    return target
 
 
 @pytest.mark.parametrize(
@@ -268,30 +318,40 @@ def interrupted_import(example_copy: Path, tmp_path: Path) -> tuple[Path, dict, 
     ids=["check", "report", "import"],
 )
 def test_every_command_recovers_an_interrupted_import_and_says_so_in_one_line(
-    example_copy, tmp_path, args
+    interrupted, killed, tmp_path, args
 ):
-    killed, before, _ = interrupted_import(example_copy, tmp_path)
-    ledger = killed / "main.beancount"
-    filled = [a.format(ledger=ledger) for a in args]
+    filled = [a.format(ledger=killed / "main.beancount") for a in args]
     if filled[0] == "import":
         filled.append(str(export(tmp_path / "annan.xlsx")))
     result = run_ctc(*filled)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0] == f"{ROLLED_BACK} (7 filer kontrollerade)."
     if filled[0] != "import":
-        assert folder_state(killed) == before
+        assert folder_state(killed) == interrupted[1]
 
 
-def test_fava_recovers_an_interrupted_import_when_it_loads_the_books(example_copy, tmp_path):
+def test_fava_recovers_an_interrupted_import_when_it_loads_the_books(interrupted, killed):
     from fava.application import create_app
 
-    killed, before, _ = interrupted_import(example_copy, tmp_path)
     app = create_app([str(killed / "main.beancount")], read_only=True)
     client = app.test_client()
     page = client.get("/", follow_redirects=True)
     assert page.status_code == 200
     assert f"{ROLLED_BACK} (7 filer kontrollerade)." in page.get_data(as_text=True)
-    assert folder_state(killed) == before
+    assert folder_state(killed) == interrupted[1]
+
+
+def test_serving_recovers_first_and_says_so(interrupted, killed, monkeypatch):
+    import ctc.serve
+
+    served = []
+    monkeypatch.setattr(
+        ctc.serve, "serve", lambda path, *args: served.append(folder_state(path.parent))
+    )
+    result = run_ctc("serve", str(killed / "main.beancount"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"{ROLLED_BACK} (7 filer kontrollerade)."
+    assert served == [interrupted[1]]
 
 
 def test_the_load_cache_cleans_up_after_a_killed_write_and_a_full_disk(
@@ -391,3 +451,63 @@ def test_a_kill_anywhere_in_an_undo_is_recovered(example_copy, tmp_path):
 
     outcomes = assert_recovered_then_serial(copies, before, after, rerun)
     assert "before" in outcomes and outcomes[-1] == "after"
+
+
+# --- A real full disk --------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A tmpfs a little larger than the example ledger (needs root; skipped otherwise)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    size = sum(p.stat().st_size for p in EXAMPLE_DIR.rglob("*") if p.is_file()) + 1_000_000
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.slow  # imports until a real disk is full
+def test_imports_into_a_small_disk_until_it_fills(small_disk, tmp_path):
+    root = small_disk / "ledger"
+    shutil.copytree(EXAMPLE_DIR, root, ignore=shutil.ignore_patterns("documents"))
+    main = root / "main.beancount"
+    filler = small_disk / "filler.bin"  # deleted at the end, to free space again
+    filler.write_bytes(bytes(300_000))
+    years = tuple(range(2018, 2025)) * 20
+    failed = None
+    for index, year in enumerate(years):
+        rows = [[r[0].replace(year=year), f"D{index}{r[1]}", *r[2:]] for r in ROWS]
+        source = export(tmp_path / f"disk_{index}.xlsx", rows)
+        before = folder_state(root)
+        result = run_ctc("import", "--ledger", str(main), str(source))
+        if result.returncode != 0:
+            failed = (source, result.stderr, before)
+            break
+    assert failed is not None, "the disk never filled"
+    source, stderr, before = failed
+    assert stderr.count("\n") == 1 and "disken är full" in stderr and "inget ändrades" in stderr
+    assert folder_state(root) == before
+    ledger = load_ledger(main)
+    assert ledger.errors == []
+    booked = {
+        e.meta.get("source_sha256")
+        for e in ledger.entries
+        if getattr(e, "type", None) != "source-file"
+    }
+    assert set(ledger.registers.sources) <= booked  # nothing recorded that is not in the books
+    filler.unlink()  # space again: the same import now goes through whole
+    result = run_ctc("import", "--ledger", str(main), str(source))
+    assert result.returncode == 0, result.stderr
+    archives = list((root / "documents").rglob(f"*{source.name}"))
+    assert [a.read_bytes() for a in archives] == [source.read_bytes()]

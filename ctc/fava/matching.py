@@ -168,7 +168,8 @@ def has_component(account_name: str, component: str) -> bool:
     if match is None:
         if len(_components) > 256:
             _components.clear()
-        match = _components[component] = BoundedMatch(f"(^|:){component}(:|$)", ignore_case=False)
+        pattern = f"(^|:){component}(:|$)"
+        match = _components[component] = BoundedMatch(pattern, ignore_case=False, shown=component)
     return match(account_name)
 
 
