@@ -36,8 +36,8 @@ def ledger_lock(ledger: Path) -> Iterator[Path]:
     with try_ledger_lock(ledger) as held:
         if not held:
             raise UserError(
-                f"En annan import skriver redan i {ledger} (låset {path}); "
-                "vänta tills den är klar och försök igen."
+                f"En annan import skriver redan i {ledger}, eller så sparar Fava en ändring "
+                f"(låset {path}); vänta tills den är klar och försök igen."
             )
         yield path
 
