@@ -92,7 +92,7 @@ def stage(path: Path, write: Writer, mode: int | None = None) -> Pending:
             os.fsync(handle.fileno())
     except BaseException as error:
         temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.filename is None:
+        if isinstance(error, OSError) and error.errno is not None and error.filename is None:
             error.filename = str(path)  # a failed write names the file it was for
         raise
     return Pending(path, temporary)
