@@ -53,7 +53,7 @@ from typing import Any, BinaryIO
 
 from beancount.core import data
 
-from ctc.files import is_temporary, replace_file
+from ctc.files import digest, is_temporary, replace_file
 
 CACHE_DIR_ENV = "CTC_CACHE_DIR"
 """Environment variable naming the cache folder."""
@@ -145,8 +145,7 @@ def cache_file(ledger: Path, folder: Path | None = None) -> Path:
 def file_hash(path: Path) -> str | None:
     """SHA-256 of a file's content, or None when it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return digest(path)
     except OSError:
         return None
 

@@ -3,20 +3,23 @@
 Faults are injected deterministically through `ctc.files.fault_hook`, which
 sees every write, rename and removal before it happens: it raises the error
 a full disk or a missing permission would raise, or copies the ledger's
-folder as a process killed at that instant leaves it (`Snapshots`). The same
+folder as a process killed at that instant leaves it (`kill_points`). The same
 kills with real processes and strace: `scripts/crash_check.py`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import shutil
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import EXAMPLE_DIR, run_ctc
-from test_transaction import Snapshots, folder_state
+from conftest import EXAMPLE_DIR, PROCESS_TIMEOUT, run_ctc
+from test_transaction import folder_state, kill_points
 from workbooks import ROWS, export
 
 from ctc import files
@@ -208,28 +211,52 @@ def test_a_file_edited_during_the_import_is_named_and_the_edit_kept(example_copy
     }
 
 
-def test_a_thread_editing_during_the_import_loses_nothing(example_copy, tmp_path, faults):
+@contextlib.contextmanager
+def during_import(root: Path, edit: Callable[[], Any]) -> Iterator[list[Any]]:
+    """Run `edit` in another thread while the import in the block waits at its first rename.
+
+    The import has read and staged everything then, and renamed nothing; it
+    goes on once `edit` is done. Yields the list that receives `edit`'s result.
+    """
+    reached, done = threading.Event(), threading.Event()
+    results: list[Any] = []
+
+    def pause(action, path):
+        if action == "rename" and Path(path) == journal_path(root) and not reached.is_set():
+            reached.set()
+            assert done.wait(PROCESS_TIMEOUT)
+
+    def editor():
+        assert reached.wait(PROCESS_TIMEOUT)
+        try:
+            results.append(edit())
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=editor)
+    files.fault_hook = pause
+    thread.start()
+    try:
+        yield results
+    finally:
+        files.fault_hook = None
+        reached.set()
+        thread.join()
+
+
+def test_a_thread_editing_during_the_import_loses_nothing(example_copy, tmp_path):
     """A second thread saves a file between the import's reading and its renames."""
     root = example_copy.parent
     costs = root / "costs" / "2021.beancount"
-    reached, saved = threading.Event(), threading.Event()
 
-    def pause_at_first_rename(action, path):
-        if action == "rename" and Path(path) == journal_path(root) and not reached.is_set():
-            reached.set()
-            assert saved.wait(60)
-
-    def editor():
-        assert reached.wait(60)
+    def edit():
         costs.write_text(costs.read_text(encoding="utf-8") + "; redigerad\n", encoding="utf-8")
-        saved.set()
 
-    faults(pause_at_first_rename)
-    thread = threading.Thread(target=editor)
-    thread.start()
-    with pytest.raises(UserError, match=r"^costs/2021\.beancount ändrades"):
+    with (
+        during_import(root, edit),
+        pytest.raises(UserError, match=r"^costs/2021\.beancount ändrades"),
+    ):
         run_import(exports(tmp_path, (2021,)), example_copy)
-    thread.join()
     assert costs.read_text(encoding="utf-8").endswith("; redigerad\n")
     assert stale_temporaries(root) == [] and not journal_path(root).exists()
 
@@ -396,13 +423,7 @@ def test_an_unforeseen_file_error_in_any_command_is_one_line(tmp_path, faults):
 
 def kill_everywhere(example_copy: Path, tmp_path: Path, operation) -> list[Path]:
     """Copies of the ledger as a kill at each write, rename and removal of `operation` leaves it."""
-    snapshots = Snapshots(example_copy.parent, tmp_path / "kills")
-    files.fault_hook = snapshots
-    try:
-        operation()
-    finally:
-        files.fault_hook = None
-    return snapshots.taken
+    return kill_points(example_copy.parent, tmp_path / "kills", operation)
 
 
 def assert_recovered_then_serial(copies, before, after, rerun) -> list[str]:

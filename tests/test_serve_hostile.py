@@ -21,9 +21,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from conftest import EXAMPLE_DIR, PROCESS_TIMEOUT
-from test_crash_safety import exports
+from test_crash_safety import during_import, exports
 
-from ctc import files
 from ctc.fava import matching
 from ctc.importers.run import run_import
 from ctc.ledger import load_ledger
@@ -261,28 +260,9 @@ def test_a_save_during_an_import_is_refused_and_the_import_lands_whole(editable,
     client, slug, ledger = editable
     root = ledger.parent
     costs = root / "costs" / "2021.beancount"
-    reached, answered = threading.Event(), threading.Event()
-    statuses = []
-
-    def pause(action, path):
-        if action == "rename" and Path(path) == journal_path(root) and not reached.is_set():
-            reached.set()
-            assert answered.wait(60)
-
-    def editor():
-        assert reached.wait(60)
-        statuses.append(save(client, slug, costs, "; allt borta\n").status_code)
-        answered.set()
-
-    files.fault_hook = pause
-    thread = threading.Thread(target=editor)
-    thread.start()
-    try:
+    with during_import(root, lambda: save(client, slug, costs, "; allt borta\n")) as saves:
         summary = run_import(exports(tmp_path, (2021,)), ledger)
-    finally:
-        files.fault_hook = None
-        thread.join()
-    assert statuses == [423]
+    assert [response.status_code for response in saves] == [423]
     assert summary.files[0].imported == 4
     assert costs.read_text(encoding="utf-8").count("T0V") == 4
     assert not journal_path(root).exists()

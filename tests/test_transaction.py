@@ -10,8 +10,10 @@ recovery killed at each of its own steps.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,17 @@ class Snapshots:
         copy = self.into / f"{len(self.taken):03d}-{action}"
         shutil.copytree(self.root, copy)
         self.taken.append(copy)
+
+
+def kill_points(root: Path, into: Path, operation: Callable[[], object]) -> list[Path]:
+    """Run `operation`; copies of `root` as a kill at each write, rename and removal leaves it."""
+    snapshots = Snapshots(root, into)
+    files.fault_hook = snapshots
+    try:
+        operation()
+    finally:
+        files.fault_hook = None
+    return snapshots.taken
 
 
 def books(root: Path) -> Path:
@@ -133,15 +146,10 @@ def test_the_journal_is_in_place_before_the_first_rename_and_says_everything(tmp
 
 def test_a_kill_at_any_write_or_rename_recovers_to_before_or_after(tmp_path, before_and_after):
     root, before, after = before_and_after
-    snapshots = Snapshots(root, tmp_path / "kills")
-    files.fault_hook = snapshots
-    try:
-        run_change(root)
-    finally:
-        files.fault_hook = None
-    assert len(snapshots.taken) == 18  # 5 writes staging, journal, 4 renames, mark, 6 removals
+    taken = kill_points(root, tmp_path / "kills", lambda: run_change(root))
+    assert len(taken) == 18  # 5 writes staging, journal, 4 renames, mark, 6 removals
     outcomes = []
-    for copy in snapshots.taken:
+    for copy in taken:
         line = open_books(copy / "main.beancount")
         state = folder_state(copy)
         assert state in (before, after), copy.name
@@ -159,21 +167,10 @@ def test_a_kill_at_any_write_or_rename_recovers_to_before_or_after(tmp_path, bef
 
 def test_a_kill_during_recovery_is_recovered_by_the_next_opener(tmp_path, before_and_after):
     root, before, after = before_and_after
-    kills = Snapshots(root, tmp_path / "kills")
-    files.fault_hook = kills
-    try:
-        run_change(root)
-    finally:
-        files.fault_hook = None
     nested = 0
-    for copy in kills.taken:
-        again = Snapshots(copy, tmp_path / "again" / copy.name)
-        files.fault_hook = again
-        try:
-            open_books(copy / "main.beancount")
-        finally:
-            files.fault_hook = None
-        for second in again.taken:
+    for copy in kill_points(root, tmp_path / "kills", lambda: run_change(root)):
+        recover = functools.partial(open_books, copy / "main.beancount")
+        for second in kill_points(copy, tmp_path / "again" / copy.name, recover):
             open_books(second / "main.beancount")
             assert folder_state(second) in (before, after), second
             nested += 1
@@ -232,13 +229,8 @@ def test_an_edit_between_staging_and_renaming_is_refused_and_rolled_back(tmp_pat
 
 def test_recovery_waits_while_the_lock_is_held(tmp_path, before_and_after):
     root, _, _ = before_and_after
-    kills = Snapshots(root, tmp_path / "kills")
-    files.fault_hook = kills
-    try:
-        run_change(root)
-    finally:
-        files.fault_hook = None
-    interrupted = next(c for c in kills.taken if (c / ".ctc-import.journal").exists())
+    taken = kill_points(root, tmp_path / "kills", lambda: run_change(root))
+    interrupted = next(c for c in taken if (c / ".ctc-import.journal").exists())
     state = folder_state(interrupted)
     with ledger_lock(interrupted / "main.beancount"):
         assert open_books(interrupted / "main.beancount") == BUSY

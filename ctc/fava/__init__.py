@@ -116,6 +116,7 @@ class _CachedFrames(FavaExtensionBase):
         super().__init__(ledger, config)
         matching.install()
         self._model: Ledger | None = None
+        self._span: Span | None = None
         self._frames: OrderedDict[tuple[str | None, ...], Frame] = OrderedDict()
         self.notice: str | None = None
         """What opening the books did (an interrupted import recovered), shown on the page."""
@@ -127,6 +128,7 @@ class _CachedFrames(FavaExtensionBase):
         Fava load the books again), and logged.
         """
         self._model = None
+        self._span = None
         self._frames.clear()
         try:
             notice = open_books(Path(self.ledger.beancount_file_path))
@@ -163,9 +165,9 @@ class _CachedFrames(FavaExtensionBase):
     def span(self) -> Span | None:
         """The years the ledger has entries in, first and last (None for an empty ledger)."""
         entries = self.model().entries
-        if not entries:
-            return None
-        return (min(e.date for e in entries).year, max(e.date for e in entries).year)
+        if self._span is None and entries:
+            self._span = (min(e.date for e in entries).year, max(e.date for e in entries).year)
+        return self._span
 
     def model(self) -> Ledger:
         """The ledger as `ctc` sees it (registers, mapping, frame), over Fava's entries."""
