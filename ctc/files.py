@@ -14,8 +14,9 @@ several files can write every new content first and rename them all at the
 end (`ctc.importers.writing.ledger_files.Changes`, journaled by `ctc.transaction`).
 
 Every temporary file is named `.NAME.XXXXXXXX.tmp` beside its target
-(`is_temporary`), so one left by a killed process is recognised and removed
-(`ctc.recovery`). Tests inject faults through `fault_hook`: it sees every
+(`is_temporary`), and one a journaled change writes under the ledger's lock
+`.NAME.ctc.XXXXXXXX.tmp` (`CHANGE_TAG`), so one left by a killed process is
+recognised and removed (`ctc.recovery`). Tests inject faults through `fault_hook`: it sees every
 write, rename and removal before it happens and may raise, so a full disk or a failed
 Nth rename is reproduced exactly, without sleeping or filling a disk.
 """
@@ -42,11 +43,26 @@ fault_hook: FaultHook | None = None
 """For tests only: the hook every write and rename passes (None: no faults)."""
 TEMPORARY_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 """The name `stage` gives a temporary file (`tempfile.mkstemp`'s eight random characters)."""
+CHANGE_TAG = "ctc"
+"""Marks the temporary files of a journaled change (`ctc.transaction`), written under the lock."""
+CHANGE_RE = re.compile(rf"^\..+\.{CHANGE_TAG}\.[a-z0-9_]{{8}}\.tmp$")
 
 
 def is_temporary(name: str) -> bool:
     """Whether a file name is one of our temporary files."""
     return TEMPORARY_RE.match(name) is not None
+
+
+def is_change_temporary(name: str) -> bool:
+    """Whether a file name is a journaled change's temporary file (written under the lock)."""
+    return CHANGE_RE.match(name) is not None
+
+
+def temporary_file(path: Path, tag: str = "") -> tuple[int, Path]:
+    """A new, empty temporary file beside `path` (open descriptor, path), named as above."""
+    prefix = f".{path.name}.{tag}." if tag else f".{path.name}."
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    return fd, Path(name)
 
 
 def _fault(action: str, path: Path) -> None:
@@ -74,15 +90,14 @@ class Pending:
         self.temporary.unlink(missing_ok=True)
 
 
-def stage(path: Path, write: Writer, mode: int | None = None) -> Pending:
+def stage(path: Path, write: Writer, mode: int | None = None, tag: str = "") -> Pending:
     """Write `path`'s new content to a temporary file in its folder and `fsync` it.
 
     The folder must exist. `mode` is the new file's permission bits; by
     default a rewritten file keeps its own and a new file gets the usual
-    (0o666 less the umask).
+    (0o666 less the umask). `tag` marks the temporary file's name.
     """
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
+    fd, temporary = temporary_file(path, tag)
     try:
         with os.fdopen(fd, "wb") as handle:
             _fault("write", path)
@@ -113,9 +128,9 @@ def copy_writer(source: Path) -> Writer:
     return copy
 
 
-def stage_bytes(path: Path, content: bytes) -> Pending:
+def stage_bytes(path: Path, content: bytes, tag: str = "") -> Pending:
     """`stage` for content held in memory."""
-    return stage(path, content_writer(content))
+    return stage(path, content_writer(content), tag=tag)
 
 
 def stage_copy(path: Path, source: Path) -> Pending:
@@ -128,9 +143,9 @@ def replace_file(path: Path, write: Writer, mode: int | None = None) -> None:
     stage(path, write, mode).commit()
 
 
-def atomic_write_bytes(path: Path, content: bytes) -> None:
+def atomic_write_bytes(path: Path, content: bytes, tag: str = "") -> None:
     """Replace `path` with `content`; the folder must exist."""
-    stage_bytes(path, content).commit()
+    stage_bytes(path, content, tag).commit()
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -5,7 +5,10 @@ opener does: `ctc.ledger.load_ledger` (every command), `ctc import` and its
 undo (under their lock), `ctc serve` and the Fava extension all pass here
 first. If the journal of an interrupted change is there (`ctc.transaction`),
 the change is finished when it had passed its check, else rolled back; and
-temporary files a killed process left (`ctc.files.is_temporary`) are removed.
+temporary files a killed process left are removed: those of a change at once
+(they are only written under the lock), any other of ours (a report written
+into the ledger's folder, an older version's) once it is an hour old, so that
+a write in progress by a command that takes no lock is never disturbed.
 Both happen only under the ledger's lock, never beside a live import.
 
 The functions return one line saying what was done, for the command or the
@@ -16,13 +19,16 @@ nothing: a read-only command creates nothing in the ledger's folder.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from ctc.errors import UserError
-from ctc.files import is_temporary, remove
+from ctc.files import is_change_temporary, is_temporary, remove
 from ctc.lock import try_ledger_lock
 from ctc.transaction import complete, journal_path, prune_folders, read_journal, roll_back
 
+STALE_AFTER = 3600
+"""Seconds after which a temporary file not of a change is surely left over."""
 DOCUMENTS = "documents"
 """The archive folder, searched at any depth (every other folder only one level down)."""
 OPERATIONS = {"import": "import", "undo": "ångring av en import"}
@@ -31,11 +37,12 @@ BUSY = "Obs: en import skriver i huvudboken just nu; det som visas kan ändras n
 
 
 def stale_temporaries(root: Path) -> list[Path]:
-    """Our temporary files in the ledger's folder, its folders one level down and the archive.
+    """Left-over temporary files in the ledger's folder, its folders one level down and the archive.
 
     Those are where a change writes (the main folder, `costs/`, `documents/…`)
     and where `ctc` writes other files; the search stays that shallow so that
-    opening a ledger never walks a big tree.
+    opening a ledger never walks a big tree. A change's own are always left
+    over when the lock is free; any other only once `STALE_AFTER` old.
     """
     found: list[Path] = []
     folders = [root, *(p for p in _subfolders(root) if p.name != DOCUMENTS)]
@@ -43,7 +50,14 @@ def stale_temporaries(root: Path) -> list[Path]:
         found += [p for p in _files(folder) if is_temporary(p.name)]
     for archive, _, names in os.walk(root / DOCUMENTS):
         found += [Path(archive) / n for n in names if is_temporary(n)]
-    return sorted(found)
+    return sorted(p for p in found if is_change_temporary(p.name) or _old(p))
+
+
+def _old(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > STALE_AFTER
+    except OSError:
+        return False
 
 
 def _subfolders(root: Path) -> list[Path]:

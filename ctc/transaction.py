@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Any
 
 from ctc.errors import UserError
 from ctc.files import (
+    CHANGE_TAG,
     Writer,
     atomic_write_bytes,
     copy_writer,
@@ -45,6 +45,7 @@ from ctc.files import (
     rename,
     stage,
     sync_folder,
+    temporary_file,
 )
 
 JOURNAL_NAME = ".ctc-import.journal"
@@ -177,7 +178,7 @@ class Transaction:
     def commit(self) -> None:
         """Mark the change committed: from now on recovery finishes it instead of undoing it."""
         committed = replace(self.journal, committed=True)
-        atomic_write_bytes(journal_path(self.root), committed.to_bytes())
+        atomic_write_bytes(journal_path(self.root), committed.to_bytes(), CHANGE_TAG)
         self.journal = committed
 
     def finish(self) -> None:
@@ -205,7 +206,7 @@ def begin(root: Path, operation: str, changes: Sequence[Change]) -> Transaction:
             make_folders(root, change.target.parent, created)
             entries.append(_stage(root, change))
         journal = Journal(operation, tuple(entries), tuple(_relative(root, p) for p in created))
-        atomic_write_bytes(journal_path(root), journal.to_bytes())
+        atomic_write_bytes(journal_path(root), journal.to_bytes(), CHANGE_TAG)
     except BaseException:
         _discard(root, entries, created)
         raise
@@ -220,7 +221,7 @@ def _stage(root: Path, change: Change) -> FileEntry:
     try:
         if change.before is not None:
             backup = _backup(target, change, relative)
-        staged = stage(target, change.write) if change.write is not None else None
+        staged = stage(target, change.write, tag=CHANGE_TAG) if change.write else None
     except BaseException:
         if backup is not None:
             backup.unlink(missing_ok=True)
@@ -235,12 +236,12 @@ def _stage(root: Path, change: Change) -> FileEntry:
 
 
 def _backup(target: Path, change: Change, relative: str) -> Path:
-    """A copy of the file as the plan read it (a rewrite), or a place to rename it to (a removal)."""
+    """A copy of the file as the plan read it (a rewrite), or where a removal moves it."""
     if change.write is None:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, placeholder = temporary_file(target, CHANGE_TAG)
         os.close(fd)
-        return Path(name)
-    copy = stage(target, copy_writer(target)).temporary
+        return placeholder
+    copy = stage(target, copy_writer(target), tag=CHANGE_TAG).temporary
     if digest(copy) != change.before:
         copy.unlink(missing_ok=True)
         raise changed_meanwhile(relative)
@@ -257,7 +258,7 @@ def _discard(root: Path, entries: Sequence[FileEntry], created: Sequence[Path]) 
 
 
 def make_folders(root: Path, folder: Path, created: list[Path]) -> None:
-    """Create a folder and its missing parents under `root`; add each to `created`, parents first."""
+    """Create a folder and its missing parents under `root`, adding each to `created`."""
     missing: list[Path] = []
     while folder != root and not folder.exists():
         missing.insert(0, folder)

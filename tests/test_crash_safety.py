@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -264,21 +265,27 @@ def test_a_thread_editing_during_the_import_loses_nothing(example_copy, tmp_path
 def test_stale_temporaries_are_removed_by_the_next_command_and_it_says_so(example_copy):
     root = example_copy.parent
     before = folder_state(root)
-    (root / "costs" / ".2021.beancount.k2j4h5g6.tmp").write_text("halv", encoding="utf-8")
+    (root / "costs" / ".2021.beancount.ctc.k2j4h5g6.tmp").write_text("halv", encoding="utf-8")
     folder = root / "documents" / "Liabilities" / "Malmo"
     folder.mkdir(parents=True)
-    (folder / ".2021-03-09.utfall.xlsx.abcd_123.tmp").write_bytes(b"PK halv")
-    (root / ".sources.beancount.zzzzzzzz.tmp").write_text("halv", encoding="utf-8")
+    (folder / ".2021-03-09.utfall.xlsx.ctc.abcd_123.tmp").write_bytes(b"PK halv")
+    older = root / ".sources.beancount.zzzzzzzz.tmp"  # an earlier version's, long ago
+    older.write_text("halv", encoding="utf-8")
+    os.utime(older, (1_000_000_000, 1_000_000_000))
+    report = root / ".rapport.xlsx.yyyyyyyy.tmp"  # `ctc report -o` writing here right now
+    report.write_bytes(b"PK")
     (root / "anteckning.tmp").write_text("inte vår", encoding="utf-8")
     result = run_ctc("check", str(example_copy))
     assert result.returncode == 0
     assert result.stderr.splitlines()[0] == "3 kvarlämnade temporära filer borttagna."
-    assert folder_state(root) == {**before, "anteckning.tmp": folder_state(root)["anteckning.tmp"]}
+    after = folder_state(root)
+    kept = ("anteckning.tmp", ".rapport.xlsx.yyyyyyyy.tmp")
+    assert after == {**before, **{name: after[name] for name in kept}}
 
 
 def test_leftovers_of_a_live_import_are_not_touched(example_copy):
     root = example_copy.parent
-    leftover = root / "costs" / ".2021.beancount.k2j4h5g6.tmp"
+    leftover = root / "costs" / ".2021.beancount.ctc.k2j4h5g6.tmp"
     leftover.write_text("en import skriver", encoding="utf-8")
     with ledger_lock(example_copy):
         result = run_ctc("check", str(example_copy))

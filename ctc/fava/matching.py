@@ -179,4 +179,5 @@ def install() -> None:
 
     if filters.Match is not BoundedMatch:  # type: ignore[comparison-overlap]
         filters.Match = BoundedMatch  # type: ignore[misc,assignment]
-        filters.account = types.SimpleNamespace(has_component=has_component)  # type: ignore[attr-defined,assignment]
+        bounded = types.SimpleNamespace(has_component=has_component)
+        filters.account = bounded  # type: ignore[attr-defined,assignment]
