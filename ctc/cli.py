@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from ctc.errors import UserError
+from ctc.errors import UserError, describe_os_error
 
 HELP = "Huvudbok för kostnader och växlingar av kommunbidrag mellan nämnder (CTC)."
 
@@ -115,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         message = " ".join(error.format_message().split())
         typer.echo(f"ctc: fel: {message}", err=True)
         return error.exit_code
+    except OSError as error:
+        # A file error no command foresaw (a full disk, no permission): still one line.
+        typer.echo(f"ctc: fel: fil- eller diskfel: {describe_os_error(error)}.", err=True)
+        return 1
     except typer.Abort:
         typer.echo("ctc: avbrutet", err=True)
         return 130

@@ -8,7 +8,20 @@ traceback. `RuleError` is the Beancount error tuple our plugins return, so
 
 from __future__ import annotations
 
+import errno
 from typing import Any, NamedTuple
+
+REASONS = {
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "behörighet saknas",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EBUSY: "filen används av ett annat program",
+    errno.ETXTBSY: "filen används av ett annat program",
+    errno.EIO: "läs- eller skrivfel på disken",
+}
+"""Plain Swedish for the write errors a user can do something about."""
 
 
 class UserError(Exception):
@@ -30,3 +43,16 @@ def rule_error(rule: str, source: dict[str, Any] | None, message: str, entry: An
     rule up in `ledger/README.md`, and a test can match it.
     """
     return RuleError(source, f"{message} [regel {rule}]", entry)
+
+
+def describe_os_error(error: OSError) -> str:
+    """A failed file operation in a few words: what went wrong, and with which file.
+
+    Windows reports a file another program holds open as a permission error
+    with a sharing violation (winerror 32 or 33).
+    """
+    if getattr(error, "winerror", None) in (32, 33):
+        reason = "filen används av ett annat program"
+    else:
+        reason = REASONS.get(error.errno or 0) or error.strerror or str(error)
+    return f"{reason} ({error.filename})" if error.filename else reason

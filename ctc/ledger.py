@@ -9,12 +9,15 @@ use, the Frame every report and the dashboard query (`ctc.reports.frame`).
 Nothing else parses registers or reads the mapping.
 
 An unchanged ledger is read from the load cache (`ctc.load_cache`), outside
-the ledger's folder; Beancount's own cache stays off.
+the ledger's folder; Beancount's own cache stays off. Before reading,
+`load_ledger` recovers an import a crash interrupted (`ctc.recovery`) and
+tells what it did in `Ledger.notice`, for the command to show.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import functools
 import os
 from collections.abc import Sequence
@@ -36,6 +39,7 @@ from ctc.model import (
     mapping_path,
     read_registers,
 )
+from ctc.recovery import open_books
 from ctc.registers import LedgerOptions
 from ctc.reports.frame import Frame, build_frame
 
@@ -66,6 +70,8 @@ class Ledger:
     registers: Registers
     from_cache: bool = False
     """Whether the entries came from the load cache rather than a fresh parse."""
+    notice: str | None = None
+    """What opening the books did first (an interrupted import recovered), to show the user."""
 
     @classmethod
     def of(
@@ -137,9 +143,11 @@ def load_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:
     """Load a ledger with all its plugins; errors are returned, not raised.
 
     With `use_cache` (and unless $CTC_NO_CACHE says otherwise) an unchanged
-    ledger comes from the load cache, and a fresh load is stored in it.
+    ledger comes from the load cache, and a fresh load is stored in it. An
+    import a crash interrupted is finished or rolled back first (`Ledger.notice`).
     """
     resolved = resolve_ledger_path(path)
+    notice = open_books(resolved)
     # Absolute as Beancount makes it (symlinks kept), so entries name the same files.
     absolute = Path(os.path.abspath(resolved))  # noqa: PTH100
     caching = use_cache and load_cache.enabled()
@@ -152,12 +160,17 @@ def load_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:
             entries, errors, options_map = loader.load_file(str(absolute))
         if caching:
             load_cache.write(absolute, (entries, errors, options_map))
-    return Ledger.of(resolved, entries, errors, options_map, from_cache=cached is not None)
+    ledger = Ledger.of(resolved, entries, errors, options_map, from_cache=cached is not None)
+    return dataclasses.replace(ledger, notice=notice) if notice else ledger
 
 
 def load_clean_ledger(path: Path | None = None, use_cache: bool = True) -> Ledger:
     """Load a ledger for a report, refusing one that does not pass its checks."""
-    ledger = load_ledger(path, use_cache)
+    return require_clean(load_ledger(path, use_cache))
+
+
+def require_clean(ledger: Ledger) -> Ledger:
+    """The ledger, if it passes its checks; else a one-line error pointing to `ctc check`."""
     if ledger.errors:
         count = len(ledger.errors)
         raise UserError(

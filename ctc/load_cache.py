@@ -29,8 +29,10 @@ without changing times. Hashing is cheap next to parsing.
 The cache folder is `$CTC_CACHE_DIR`, else `$XDG_CACHE_HOME/ctc`, else
 `~/.cache/ctc`; one file per ledger, named by a hash of its absolute path.
 `CTC_NO_CACHE=1` turns the cache off. Any problem with the cache (a missing,
-stale, unreadable or corrupt file, a folder that cannot be written) is a
-silent miss: the ledger is then loaded as without a cache.
+stale, unreadable or corrupt file, a folder that cannot be written, a full
+disk) is a silent miss: the ledger is then loaded as without a cache. A
+temporary file a killed process left while writing a ledger's cache is
+removed when that cache is next written.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from typing import Any, BinaryIO
 
 from beancount.core import data
 
-from ctc.files import replace_file
+from ctc.files import digest, is_temporary, replace_file
 
 CACHE_DIR_ENV = "CTC_CACHE_DIR"
 """Environment variable naming the cache folder."""
@@ -143,8 +145,7 @@ def cache_file(ledger: Path, folder: Path | None = None) -> Path:
 def file_hash(path: Path) -> str | None:
     """SHA-256 of a file's content, or None when it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return digest(path)
     except OSError:
         return None
 
@@ -279,6 +280,7 @@ def write(main: Path, loaded: Loaded, folder: Path | None = None) -> Path | None
     try:
         manifest = build_manifest(main, loaded)
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        remove_leftovers(target)
         header = (FORMAT, str(main), manifest)
         replace_file(target, lambda handle: _dump(handle, header, loaded), mode=CACHE_MODE)
     except Exception:
@@ -286,6 +288,17 @@ def write(main: Path, loaded: Loaded, folder: Path | None = None) -> Path | None
         # output) only means the next load is a miss.
         return None
     return target
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove temporary files an earlier write of this cache file left (a killed process).
+
+    Another process writing the same cache right now only loses its write (a
+    miss next time): the cache is never worth a lock.
+    """
+    for path in target.parent.glob(f".{target.name}.*.tmp"):
+        if is_temporary(path.name):
+            path.unlink(missing_ok=True)
 
 
 def _dump(handle: BinaryIO, header: tuple[Any, ...], loaded: Loaded) -> None:

@@ -7,23 +7,40 @@ adding entries, uploading and deleting documents) with 401. Serving never
 writes to the ledger's folder: Fava loads through Beancount's uncached loader,
 Beancount's pickle cache (which writes beside the ledger) is switched off as
 well, and ctc's own load cache is not used here.
+
+Served `editable`, every request that may write holds the ledger's lock
+(`ctc.lock`) while Fava handles it, so an edit and an import never interleave:
+while an import or undo holds the lock, a save is refused with 423 and a
+message, and an import started during a save is refused by the lock. Fava's
+filter patterns are matched on a time budget (`ctc.fava.matching`) and a
+filter Fava cannot read is a 400 on every page, not a 500.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ctc.errors import UserError
+from ctc.lock import try_ledger_lock
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from fava.core.filters import FilterError
+    from flask import Flask, Response
 
 LOCALHOST = "127.0.0.1"
 DEFAULT_LANGUAGE = "sv"
 DASHBOARD_EXTENSION = "CtcDashboard"
 FAVA_DEFAULT_PAGE = "income_statement/"
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LOCKED = (
+    "En import skriver i huvudboken just nu; ändringen sparades inte. "
+    "Försök igen när importen är klar."
+)
+"""Fava's answer to a save while an import holds the ledger's lock."""
 
 PROXY_WARNING = (
     "Varning: Fava har ingen inloggning. Servern lyssnar på {host} och måste stå bakom "
@@ -70,11 +87,63 @@ def create_app(ledger: Path, editable: bool = False) -> Flask:
     """The Fava application for `ledger`, read-only unless `editable`."""
     from beancount import loader
     from fava.application import create_app as create_fava_app
+    from fava.core.filters import FilterError
 
+    from ctc.fava import matching
+
+    matching.install()
     loader.initialize(use_cache=False)
     app = create_fava_app([str(ledger.resolve())], read_only=not editable)
     app.before_request(lambda: _apply_defaults(app))
+    app.register_error_handler(FilterError, _bad_filter)
+    if editable:
+        _lock_while_writing(app, ledger.resolve())
     return app
+
+
+def _bad_filter(error: FilterError) -> tuple[str, int]:
+    """A filter Fava cannot read (or a pattern too slow to match): 400 with Fava's message."""
+    return f"Fel: {error.message}\n", 400
+
+
+def _lock_while_writing(app: Flask, ledger: Path) -> None:
+    """Hold the ledger's lock through every request that may write; refuse it while taken."""
+    from flask import g, request
+
+    @app.before_request
+    def _take_lock() -> Response | None:
+        if request.method not in WRITE_METHODS:
+            return None
+        stack = contextlib.ExitStack()
+        try:
+            held = stack.enter_context(try_ledger_lock(ledger))
+        except OSError:
+            return None  # no lock file possible here: the write itself will say why
+        if not held:
+            stack.close()
+            return _locked(request.path)
+        g.ctc_write_lock = stack
+        return None
+
+    @app.teardown_request
+    def _release_lock(_: BaseException | None) -> None:
+        stack = getattr(g, "ctc_write_lock", None)
+        if stack is not None:
+            g.ctc_write_lock = None
+            stack.close()
+
+
+def _locked(path: str) -> Response:
+    """423 Locked, as JSON for Fava's API (its editor shows the message) or as text."""
+    from flask import jsonify, make_response
+
+    if "/api/" in path:
+        response = jsonify({"error": LOCKED})
+    else:
+        response = make_response(LOCKED + "\n")
+        response.mimetype = "text/plain"
+    response.status_code = 423
+    return response
 
 
 def serve(ledger: Path, host: str = LOCALHOST, port: int = 5000, editable: bool = False) -> None:

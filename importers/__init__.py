@@ -22,8 +22,8 @@ from the layers below it (and from the `ctc` core), never from above:
    (`importer` is their shared base; `utfall`, `roster`, `vaxling`,
    `kommunbidrag`).
 4. `writing`: the transactional write. Which ledger file each entry goes to,
-   all files written or none (`ledger_files`), and the lock that keeps two
-   imports apart (`lock`).
+   and every file's change planned as one journaled transaction
+   (`ledger_files`, on `ctc.transaction`; the lock is `ctc.lock`).
 
 On top: `registry` (the importer of each kind), `run` (`ctc import` and its
 undo as library functions) and `summary` (what an import did, as text and JSON).

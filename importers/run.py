@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ from beancount.core import data
 from beancount.parser.grammar import ValueType
 
 from ctc.closing import corrections_for
-from ctc.errors import UserError
+from ctc.errors import UserError, describe_os_error
 from ctc.importers.booking.extraction import AnyItem, Extraction
 from ctc.importers.booking.importer import known_row_ids
 from ctc.importers.kinds.recognise import locate_file, reread
@@ -38,12 +38,14 @@ from ctc.importers.reading.identity import file_sha256
 from ctc.importers.registry import importer_for
 from ctc.importers.summary import FileSummary, ImportSummary, UndoSummary
 from ctc.importers.writing.ledger_files import Changes, group_by_target, remove_source
-from ctc.importers.writing.lock import ledger_lock
 from ctc.ledger import Ledger, format_error, load_ledger, resolve_ledger_path
 from ctc.load_cache import collector_paused
+from ctc.lock import ledger_lock
 from ctc.mapping import Mapping, load_mapping
 from ctc.model import SOURCE_FILE_TYPE
 from ctc.provenance import SOURCE_FILE
+from ctc.recovery import recover
+from ctc.transaction import Transaction
 from ctc.would_be import would_be_errors
 
 DOCUMENTS = "documents"
@@ -51,6 +53,7 @@ DOCUMENTS = "documents"
 ARCHIVE_NAME = "{date:%Y-%m-%d}.{name}"
 """beangulp's archive file name: the file's date, a dot, its name."""
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+WRITE_FAILED = "Kunde inte skriva i huvudboken"
 
 
 def mapping_for(ledger: Ledger, config: Path | None) -> Mapping:
@@ -141,8 +144,7 @@ def run_import(
     closed year (`ctc.closing`).
     """
     path = resolve_ledger_path(ledger_path)
-    lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
-    with lock, ThreadPoolExecutor(max_workers=1) as reader:
+    with _writing(path, dry_run) as notices, ThreadPoolExecutor(max_workers=1) as reader:
         # The first file is read while the ledger loads: the reader runs in Rust
         # without the GIL, so a big export and the ledger take the longer one's time.
         # Its Python part (imports) runs first, here, so the thread goes straight to Rust.
@@ -182,11 +184,32 @@ def run_import(
         )
         extra = [] if failed else check_would_be(ledger, staged, correction)
         if dry_run or failed:
-            return ImportSummary(files, (), dry_run)
+            return ImportSummary(files, (), dry_run, notices)
         changes = _plan(ledger, staged, kept_at or {}, extra)
         written = _commit(path, changes)
         warnings = tuple(missing_archives(load_ledger(path))) if written else ()
-        return ImportSummary(files, written, dry_run, warnings)
+        return ImportSummary(files, written, dry_run, notices + warnings)
+
+
+@contextlib.contextmanager
+def _writing(path: Path, dry_run: bool) -> Iterator[tuple[str, ...]]:
+    """The ledger's lock for a run that writes, an interrupted change recovered first.
+
+    Yields what the recovery did (a line to show), if anything. A dry run
+    takes no lock: it writes nothing.
+    """
+    if dry_run:
+        yield ()
+        return
+    with ledger_lock(path):
+        try:
+            notice = recover(path.parent)
+        except OSError as error:
+            raise UserError(
+                f"Kunde inte återställa en avbruten import: {describe_os_error(error)}; "
+                "nästa ctc-kommando försöker igen."
+            ) from None
+        yield (notice,) if notice else ()
 
 
 def check_would_be(
@@ -313,21 +336,50 @@ def _source_record(extraction: Extraction, archive: str) -> data.Custom:
 
 
 def _commit(path: Path, changes: Changes) -> tuple[str, ...]:
-    """Apply the changes, load the ledger with every check, and put everything back if it fails."""
-    if not changes.texts and not changes.copies:
+    """Write the changes as one transaction, check the ledger, and roll back if it fails.
+
+    A write error (a full disk, no permission) is one line and the books as
+    they were. Once the changed ledger has passed its check the change is
+    committed; if dropping its backups then fails, the next opener does it.
+    """
+    if not changes.paths():
         return ()
-    changes.apply()
     try:
-        after = load_ledger(path)
-        problem = _problem_after(after, changes)
-    except BaseException:
-        changes.rollback()
+        transaction = changes.begin()
+    except OSError as error:
+        raise UserError(f"{WRITE_FAILED}: {describe_os_error(error)}; inget ändrades.") from None
+    try:
+        transaction.apply()
+        problem = _problem_after(load_ledger(path), changes)
+        if problem is None:
+            transaction.commit()
+    except BaseException as error:
+        _roll_back(transaction, error)
+        if isinstance(error, OSError):
+            raise UserError(
+                f"{WRITE_FAILED}: {describe_os_error(error)}; inget ändrades."
+            ) from None
         raise
     if problem is not None:
-        changes.rollback()
+        _roll_back(transaction, None)
         raise UserError(problem)
-    changes.finish()
+    with contextlib.suppress(OSError):
+        transaction.finish()
     return tuple(str(p) for p in changes.paths())
+
+
+def _roll_back(transaction: Transaction, cause: BaseException | None) -> None:
+    """Roll back; if even that fails, the journal stays and the next `ctc` command finishes it."""
+    try:
+        transaction.rollback()
+    except OSError as error:
+        first = (
+            f"{WRITE_FAILED}: {describe_os_error(cause)}; " if isinstance(cause, OSError) else ""
+        )
+        raise UserError(
+            f"{first}återställningen avbröts ({describe_os_error(error)}); nästa ctc-kommando "
+            "på huvudboken slutför den."
+        ) from None
 
 
 def _problem_after(after: Ledger, changes: Changes) -> str | None:
@@ -358,7 +410,7 @@ def record_entries(
     files written.
     """
     path = resolve_ledger_path(ledger_path)
-    with ledger_lock(path):
+    with _writing(path, dry_run=False):
         ledger = load_ledger(path)
         entries = list(build(ledger))
         errors = would_be_errors(ledger.entries, ledger.options_map, entries)
@@ -380,21 +432,20 @@ def run_undo(target: str, ledger_path: Path | None = None, dry_run: bool = False
     With `dry_run`, only count what would go.
     """
     path = resolve_ledger_path(ledger_path)
-    lock = contextlib.nullcontext() if dry_run else ledger_lock(path)
-    with lock:
+    with _writing(path, dry_run) as notices:
         ledger = load_ledger(path)
         records = ledger.registers.sources
         sha = _sha_of(target, records)
         record = records.get(sha)
         name = str(record.meta.get(SOURCE_FILE)) if record else Path(target).name
-        changes = Changes(path.parent)
+        changes = Changes(path.parent, "undo")
         removed = 0
         root = path.parent.resolve()
         for filename in ledger.options_map.get("include", []):
             file = Path(filename)
             if not file.resolve().is_relative_to(root) or not file.is_file():
                 continue
-            text, count = remove_source(file.read_text(encoding="utf-8"), sha)
+            text, count = remove_source(changes.current(file) or "", sha)
             if count:
                 changes.set_text(file, text)
                 removed += count
@@ -406,7 +457,7 @@ def run_undo(target: str, ledger_path: Path | None = None, dry_run: bool = False
         if archive and str(archive).startswith(f"{DOCUMENTS}/"):
             changes.removals.append(path.parent / str(archive))
         written = () if dry_run else _commit(path, changes)
-        return UndoSummary(name, sha, removed - (1 if record else 0), written)
+        return UndoSummary(name, sha, removed - (1 if record else 0), written, notices)
 
 
 def _sha_of(target: str, records: dict[str, data.Custom]) -> str:

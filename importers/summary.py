@@ -81,6 +81,8 @@ class UndoSummary:
     removed: int
     """Entries removed (the file's record not counted)."""
     written: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    """Lines for stderr (an interrupted change recovered before the undo)."""
 
     def as_text(self) -> str:
         """Swedish, for the terminal."""

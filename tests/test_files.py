@@ -1,4 +1,4 @@
-"""Replacing files atomically and durably (`ctc.files`), and an import's two-phase write."""
+"""Replacing files atomically and durably (`ctc.files`), and an import's staged write."""
 
 from __future__ import annotations
 
@@ -64,35 +64,35 @@ def test_a_staged_file_is_not_in_place_until_committed(tmp_path):
     assert path.read_text(encoding="utf-8") == "new"
 
 
-def test_changes_write_every_file_before_renaming_and_put_back_on_a_failed_rename(
-    tmp_path, monkeypatch
-):
+def test_changes_write_every_file_before_renaming_and_put_back_on_a_failed_rename(tmp_path):
     old = tmp_path / "positions.beancount"
-    old.write_text("; gammal\n", encoding="utf-8")
+    old.write_bytes(b"; gammal\r\n")
     archive = tmp_path / "documents" / "x.xlsx"
     source = tmp_path / "x.xlsx"
     source.write_bytes(b"PK")
     changes = Changes(tmp_path)
-    changes.set_text(old, "; ny\n")
+    changes.set_text(old, changes.current(old) + "; ny\n")
     changes.set_text(tmp_path / "costs" / "2024.beancount", "; kostnader\n")
     changes.copies[archive] = source
-    staged = changes.stage()
-    assert [p.target for p in staged] == [old, tmp_path / "costs" / "2024.beancount", archive]
-    assert old.read_text(encoding="utf-8") == "; gammal\n"
-    files.discard_all(staged)
+    assert changes.current(old) == "; gammal\r\n; ny\n"  # read as bytes: line ends kept
+    transaction = changes.begin()
+    staged = [tmp_path / e.staged for e in transaction.journal.files]
+    assert [p.read_bytes() for p in staged] == [b"; gammal\r\n; ny\n", b"; kostnader\n", b"PK"]
+    assert old.read_bytes() == b"; gammal\r\n"
 
-    real_commit = files.Pending.commit
-
-    def commit(self):
-        if self.target == archive:
-            self.discard()
+    def full(action, path):
+        if action == "rename" and path == archive:
             raise OSError("no space")
-        real_commit(self)
 
-    monkeypatch.setattr(files.Pending, "commit", commit)
-    with pytest.raises(OSError, match="no space"):
-        changes.apply()
-    assert old.read_text(encoding="utf-8") == "; gammal\n"
+    files.fault_hook = full
+    try:
+        with pytest.raises(OSError, match="no space"):
+            transaction.apply()
+    finally:
+        files.fault_hook = None
+    transaction.rollback()
+    assert old.read_bytes() == b"; gammal\r\n"
     assert not (tmp_path / "costs").exists()
     assert not (tmp_path / "documents").exists()
     assert leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["positions.beancount", "x.xlsx"]

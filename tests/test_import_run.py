@@ -15,8 +15,8 @@ from workbooks import HEADER, ROWS, export, xls_export
 from ctc.errors import UserError
 from ctc.importers.run import run_import, run_undo
 from ctc.importers.summary import as_json
-from ctc.importers.writing.lock import ledger_lock
 from ctc.ledger import load_ledger
+from ctc.lock import ledger_lock
 from ctc.provenance import source_of
 
 D = Decimal

@@ -80,13 +80,14 @@ def test_changes_append_roll_back_and_undo_by_text(tmp_path):
     changes = Changes(tmp_path)
     changes.append("costs/2021.beancount", entries[:2])
     changes.append("costs/2022.beancount", entries[2:])
-    changes.apply()
+    transaction = changes.begin()
+    transaction.apply()
     written = existing.read_text(encoding="utf-8")
     assert written == "; Kostnader 2021.\n\n" + render_entries(entries[:2])
     assert (tmp_path / "costs/2022.beancount").read_text().startswith("; Bokförda kostnader 2022")
     text, removed = remove_source(written, "f" * 64)
     assert (text, removed) == ("; Kostnader 2021.\n", 2)
-    changes.rollback()
+    transaction.rollback()
     assert existing.read_text() == "; Kostnader 2021.\n"
     assert not (tmp_path / "costs/2022.beancount").exists()
 

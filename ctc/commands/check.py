@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from ctc.commands.common import LedgerArg, echo
+from ctc.commands.common import LedgerArg, echo, open_ledger
 from ctc.importers.run import missing_archives
-from ctc.ledger import format_error, load_ledger
+from ctc.ledger import format_error
 from ctc.published import drift_warnings
 
 
@@ -16,7 +16,7 @@ def check(ledger: LedgerArg = None) -> None:
     Inlästa källfiler vars arkivkopia saknas ger en varning, inte ett fel; likaså en
     publicerad siffra som inte längre stämmer (ctc report … --publish).
     """
-    loaded = load_ledger(ledger)
+    loaded = open_ledger(ledger, clean=False)
     for warning in missing_archives(loaded):
         typer.echo(warning, err=True)
     for error in loaded.errors:

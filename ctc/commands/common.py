@@ -13,7 +13,7 @@ import typer
 
 from ctc.errors import UserError
 from ctc.files import atomic_write_bytes
-from ctc.ledger import LEDGER_ENV, load_frame
+from ctc.ledger import LEDGER_ENV, Ledger, load_ledger, require_clean
 from ctc.reports.frame import Frame
 from ctc.reports.labels import LANGS
 from ctc.reports.result import Report, stamp
@@ -41,6 +41,18 @@ OutputOpt = Annotated[
     typer.Option("-o", "--output", help="Skriv till filen i stället för till skärmen."),
 ]
 LangOpt = Annotated[str, typer.Option(help="Språk: sv eller en.")]
+
+
+def open_ledger(path: Path | None, clean: bool = True) -> Ledger:
+    """Load the ledger, say on stderr what opening it did first, and refuse one with errors.
+
+    Opening the books may recover an import a crash interrupted
+    (`Ledger.notice`); the user hears of it in one line.
+    """
+    ledger = load_ledger(path)
+    if ledger.notice:
+        typer.echo(ledger.notice, err=True)
+    return require_clean(ledger) if clean else ledger
 
 
 def echo(text: str) -> None:
@@ -97,7 +109,7 @@ def run(
     """
     chosen = choose_format(fmt, output)
     check_unit_and_lang(unit, lang)
-    emit(build(load_frame(ledger)), chosen, output)
+    emit(build(open_ledger(ledger).frame), chosen, output)
 
 
 def emit(report: Report, fmt: str | None, output: Path | None) -> None:

@@ -13,6 +13,8 @@ from ctc.commands.options import LedgerOpt
 from ctc.errors import UserError
 from ctc.importers.run import run_import, run_undo
 from ctc.importers.summary import as_json, as_text, rejection_message
+from ctc.ledger import resolve_ledger_path
+from ctc.recovery import open_books
 
 
 def import_files(
@@ -63,11 +65,15 @@ def import_files(
     if undo is not None:
         if files:
             raise UserError("--undo tar en fil; ange inga andra filer.")
+        _open_books(ledger)
         result = run_undo(undo, ledger, dry_run)
         sys.stdout.write((result.as_json() + "\n") if json else result.as_text())
+        for warning in result.warnings:
+            typer.echo(warning, err=True)
         return
     if not files:
         raise UserError("Ange minst en fil att läsa in (eller --undo FILE).")
+    _open_books(ledger)
     with progress.shown(enabled=not json and sys.stderr.isatty()):
         summary = run_import(files, ledger, config, dry_run, decision, correction=correction)
     sys.stdout.write(as_json(summary) + "\n" if json else as_text(summary))
@@ -75,3 +81,10 @@ def import_files(
         typer.echo(warning, err=True)
     if summary.rejected:
         raise UserError(rejection_message(summary))
+
+
+def _open_books(ledger: Path | None) -> None:
+    """Recover an import a crash interrupted, and say so, before this one starts."""
+    notice = open_books(resolve_ledger_path(ledger))
+    if notice:
+        typer.echo(notice, err=True)

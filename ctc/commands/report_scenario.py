@@ -13,8 +13,15 @@ from typing import Annotated
 
 import typer
 
-from ctc.commands.common import FormatOpt, LedgerArg, OutputOpt, check_unit_and_lang, emit
-from ctc.ledger import Ledger, load_clean_ledger
+from ctc.commands.common import (
+    FormatOpt,
+    LedgerArg,
+    OutputOpt,
+    check_unit_and_lang,
+    emit,
+    open_ledger,
+)
+from ctc.ledger import Ledger
 from ctc.reports.writers import choose_format
 from ctc.scenarios.forecast_document import build_forecast_report
 from ctc.scenarios.report_document import build_scenario_report
@@ -30,7 +37,7 @@ def prepare(ledger: Path | None, fmt: str | None, output: Path | None, unit: str
     """Check the options before any work, then load the ledger."""
     choose_format(fmt, output)
     check_unit_and_lang(unit, "sv")
-    return load_clean_ledger(ledger)
+    return open_ledger(ledger)
 
 
 def scenario(

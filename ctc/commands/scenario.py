@@ -12,10 +12,9 @@ from typing import Annotated
 
 import typer
 
-from ctc.commands.common import LedgerArg, echo
+from ctc.commands.common import LedgerArg, echo, open_ledger
 from ctc.errors import UserError
 from ctc.files import atomic_write
-from ctc.ledger import load_clean_ledger
 from ctc.scenarios.draft import CENTRAL, DEFAULT_PRICE_INDEX
 from ctc.scenarios.from_actuals import DraftRequest, draft_from_actuals
 
@@ -92,7 +91,7 @@ def new(
         salary_increase=_percent(salary_increase, "--salary-increase"),
         path=output,
     )
-    draft = draft_from_actuals(load_clean_ledger(ledger), request)
+    draft = draft_from_actuals(open_ledger(ledger), request)
     if output is None:
         echo(draft.text)
         return

@@ -8,6 +8,7 @@ import typer
 
 from ctc.commands.common import LedgerArg
 from ctc.ledger import resolve_ledger_path
+from ctc.recovery import open_books
 
 
 def serve(
@@ -29,6 +30,9 @@ def serve(
     warning = check_host(host, public)
     if warning:
         typer.echo(warning, err=True)
+    notice = open_books(path)
+    if notice:
+        typer.echo(notice, err=True)
     mode = "redigerbar" if editable else "skrivskyddad"
     typer.echo(f"Startar Fava ({mode}) på http://{host}:{port}/ för {path}", err=True)
     run(path, host, port, editable)

@@ -3,25 +3,49 @@
 Enable them in a ledger with `custom "fava-extension" "ctc.fava"`. Both draw
 every figure from `ctc.reports`, compute it once per ledger load and filter,
 and answer only GET requests, so they work in Fava's read-only mode.
+
+They answer every request: before a page or a download computes anything,
+every query parameter is checked (`check_request`: years as ASCII digits,
+known reports, units, groupings and formats, and Fava's own filters parsed
+by Fava), and anything wrong is a 400 with one line saying what. Patterns in
+Fava's filters are matched on a time budget (`ctc.fava.matching`), spans are
+clipped to the ledger's years (`ctc.fava.params`), and the computed figures
+are kept for a bounded number of filters. When Fava (re)loads the books, an
+import a crash interrupted is recovered first (`ctc.recovery`), and the
+dashboard says so.
 """
 
 from __future__ import annotations
 
-import re
+import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
-from flask import Response, g, request
+from flask import Response, abort, g, request
 
 from ctc.errors import UserError
+from ctc.fava import matching
 from ctc.fava.dashboard import MOTION_SPAN, Dashboard, Panel, build_dashboard, report_panels
-from ctc.fava.downloads import REPORTS, Download, DownloadForm, build_download, parse_form
+from ctc.fava.downloads import (
+    REPORTS,
+    Download,
+    DownloadForm,
+    build_download,
+    check_format,
+    parse_form,
+)
+from ctc.fava.params import Span, check_years, clip, year_param
 from ctc.ledger import Ledger
+from ctc.recovery import open_books
 from ctc.reports.frame import Frame
+from ctc.reports.yearly import parse_by
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from beancount.core import data
     from fava.beans.abc import Directive as FavaDirective
@@ -29,21 +53,6 @@ if TYPE_CHECKING:
 
 CacheKey = tuple[str | None, str | None, str | None, tuple[int, int] | None]
 """(account filter, advanced filter, time filter, chosen span)."""
-
-
-def account_predicate(value: str | None) -> Callable[[str], bool] | None:
-    """Fava's account-filter rule (a component, or a regular expression) for one account."""
-    if not value:
-        return None
-    try:
-        pattern = re.compile(value, re.IGNORECASE)
-    except re.error:
-        pattern = None
-
-    def matches(account: str) -> bool:
-        return value in account.split(":") or bool(pattern and pattern.match(account))
-
-    return matches
 
 
 def beancount_entries(entries: Sequence[FavaDirective]) -> list[data.Directive]:
@@ -55,12 +64,49 @@ def beancount_entries(entries: Sequence[FavaDirective]) -> list[data.Directive]:
     return cast("list[data.Directive]", entries)
 
 
-def chosen_span() -> tuple[int, int] | None:
-    """The span chosen on the page (`?from=2018&to=2023`), else the motion's."""
-    first, last = request.args.get("from"), request.args.get("to")
-    if first and last and first.isdigit() and last.isdigit():
-        return (min(int(first), int(last)), max(int(first), int(last)))
+def chosen_span(span: Span | None) -> tuple[int, int] | None:
+    """The span chosen on the page (`?from=2018&to=2023`, clipped to `span`), else the motion's."""
+    first = clip(year_param(request.args, "from"), span)
+    last = clip(year_param(request.args, "to"), span)
+    if first is not None and last is not None:
+        return (min(first, last), max(first, last))
     return MOTION_SPAN
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+CACHE_SIZE = 32
+"""Filters whose figures a page keeps: enough for a session, bounded against a flood of URLs."""
+_cache_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def remember(cache: OrderedDict[K, V], key: K, compute: Callable[[], V]) -> V:
+    """`cache[key]`, computed once; the least recently used entry goes past `CACHE_SIZE`."""
+    with _cache_lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = compute()
+    with _cache_lock:
+        cache[key] = value
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
+def is_request_for(extension: str) -> bool:
+    """Whether the current request is for one of `extension`'s pages or endpoints."""
+    view_args = request.view_args or {}
+    return view_args.get("extension_name") == extension and request.endpoint in (
+        "extension_report",
+        "extension_endpoint",
+    )
+
+
+def refuse(message: str) -> Response:
+    """A plain 400 with one line."""
+    return Response(f"Fel: {message}\n", status=400, mimetype="text/plain")
 
 
 class _CachedFrames(FavaExtensionBase):
@@ -68,13 +114,60 @@ class _CachedFrames(FavaExtensionBase):
 
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
+        matching.install()
         self._model: Ledger | None = None
-        self._frames: dict[tuple[str | None, ...], Frame] = {}
+        self._span: Span | None = None
+        self._frames: OrderedDict[tuple[str | None, ...], Frame] = OrderedDict()
+        self.notice: str | None = None
+        """What opening the books did (an interrupted import recovered), shown on the page."""
 
     def after_load_file(self) -> None:
-        """Forget the model and every computed figure when the ledger changes."""
+        """Forget the model and every computed figure when the ledger changes.
+
+        An import a crash interrupted is recovered here (the changed files make
+        Fava load the books again), and logged.
+        """
         self._model = None
+        self._span = None
         self._frames.clear()
+        try:
+            notice = open_books(Path(self.ledger.beancount_file_path))
+        except UserError as error:
+            notice = str(error)
+        if notice:
+            self.notice = notice
+            log.warning("%s", notice)
+
+    def before_request(self) -> None:
+        """Refuse a request for this extension whose query is not valid, before any work."""
+        if is_request_for(self.name):
+            problem = self.check_request(request.args)
+            if problem is not None:
+                abort(refuse(problem))
+
+    def check_request(self, args: Mapping[str, str]) -> str | None:
+        """What is wrong with the query, or None; Fava's filters applied (on a matching budget)."""
+        try:
+            check_years(args)
+            self.check_params(args)
+            g.filtered  # noqa: B018 (Fava's filters, parsed and applied once per request)
+        except UserError as error:
+            return str(error)
+        except FilterError as error:
+            return error.message
+        except (ValueError, OverflowError) as error:
+            return f"filtret går inte att läsa ({error})."
+        return None
+
+    def check_params(self, args: Mapping[str, str]) -> None:
+        """Refuse parameters of this page that are not valid (a `UserError`)."""
+
+    def span(self) -> Span | None:
+        """The years the ledger has entries in, first and last (None for an empty ledger)."""
+        entries = self.model().entries
+        if self._span is None and entries:
+            self._span = (min(e.date for e in entries).year, max(e.date for e in entries).year)
+        return self._span
 
     def model(self) -> Ledger:
         """The ledger as `ctc` sees it (registers, mapping, frame), over Fava's entries."""
@@ -100,9 +193,7 @@ class _CachedFrames(FavaExtensionBase):
             return whole
         args = request.args
         key: tuple[str | None, ...] = (args.get("account"), args.get("filter"), args.get("time"))
-        if key not in self._frames:
-            self._frames[key] = whole.restrict(beancount_entries(entries))
-        return self._frames[key]
+        return remember(self._frames, key, lambda: whole.restrict(beancount_entries(entries)))
 
 
 class CtcDashboard(_CachedFrames):
@@ -112,7 +203,7 @@ class CtcDashboard(_CachedFrames):
 
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
-        self._boards: dict[CacheKey, Dashboard] = {}
+        self._boards: OrderedDict[CacheKey, Dashboard] = OrderedDict()
         self._scenarios: tuple[Panel, ...] | None = None
 
     def after_load_file(self) -> None:
@@ -131,16 +222,17 @@ class CtcDashboard(_CachedFrames):
 
     def dashboard(self) -> Dashboard:
         """The dashboard for the current filter, computed once per load and filter."""
-        span = chosen_span()
+        span = chosen_span(self.span())
         account = request.args.get("account")
         key: CacheKey = (account, request.args.get("filter"), request.args.get("time"), span)
-        if key not in self._boards:
+
+        def build() -> Dashboard:
             date_range = g.filtered.date_range
             dates = (date_range.begin, date_range.end) if date_range else None
-            self._boards[key] = build_dashboard(
-                self.frame(), account_predicate(account), span, dates
-            )
-        return self._boards[key]
+            predicate = matching.account_predicate(account)
+            return build_dashboard(self.frame(), predicate, span, dates)
+
+        return remember(self._boards, key, build)
 
 
 class CtcReports(_CachedFrames):
@@ -152,10 +244,18 @@ class CtcReports(_CachedFrames):
         """Report name -> what it answers, for the page's form."""
         return {name: spec.title for name, spec in REPORTS.items()}
 
+    def check_params(self, args: Mapping[str, str]) -> None:
+        """The report, unit, grouping and (for a download) format must be known ones."""
+        parse_form(args)
+        if "by" in args:
+            parse_by(args["by"])
+        if "format" in args or request.endpoint == "extension_endpoint":
+            check_format(args.get("format", "xlsx"))
+
     def form(self) -> DownloadForm:
         """The form as the user filled it in (defaults for what is missing or wrong)."""
         try:
-            return parse_form(request.args)
+            return parse_form(request.args, self.span())
         except UserError:
             return DownloadForm()
 
@@ -167,7 +267,7 @@ class CtcReports(_CachedFrames):
     def preview(self) -> Download:
         """The chosen report rendered as its Markdown text, to read before downloading."""
         try:
-            return build_download(self.frame(filtered=False), parse_form(request.args), "md")
+            return build_download(self.frame(filtered=False), self.form(), "md")
         except UserError as error:
             return Download.failed(str(error))
 
@@ -184,9 +284,10 @@ class CtcReports(_CachedFrames):
         """The report file, exactly as `ctc report` writes it."""
         fmt = request.args.get("format", "xlsx")
         try:
-            result = build_download(self.frame(filtered=False), parse_form(request.args), fmt)
+            form = parse_form(request.args, self.span())
+            result = build_download(self.frame(filtered=False), form, fmt)
         except UserError as error:
-            return Response(f"Fel: {error}\n", status=400, mimetype="text/plain")
+            return refuse(str(error))
         return Response(
             result.content,
             mimetype=result.mimetype,

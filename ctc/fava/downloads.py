@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ctc.errors import UserError
+from ctc.fava.params import Span, clip, year_param
 from ctc.reports.budget import budget_report
 from ctc.reports.frame import Frame
 from ctc.reports.motion import motion_report
@@ -113,37 +114,36 @@ class Download:
         return self.content.decode("utf-8")
 
 
-def _year(args: Mapping[str, str], key: str) -> int | None:
-    value = (args.get(key) or "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise UserError(f"{key} ska vara ett årtal, inte {value!r}.")
-    return int(value)
+def parse_form(args: Mapping[str, str], span: Span | None = None) -> DownloadForm:
+    """The form from the request's query; unknown reports, units and years are the user's mistakes.
 
-
-def parse_form(args: Mapping[str, str]) -> DownloadForm:
-    """The form from the request's query; unknown reports and units are the user's mistakes."""
+    `from` and `to` are clipped to the ledger's `span` (`ctc.fava.params`).
+    """
     if "report" not in args:
         return DownloadForm()
     report = args["report"]
     unit = args.get("unit", "tkr")
     if report not in REPORTS or unit not in UNITS:
-        raise UserError(f"Okänd rapport {report!r} eller enhet {unit!r}.")
+        raise UserError(f"Okänd rapport {report[:40]!r} eller enhet {unit[:40]!r}.")
     return DownloadForm(
         report=report,
-        from_year=_year(args, "from"),
-        to_year=_year(args, "to"),
-        year=_year(args, "year"),
+        from_year=clip(year_param(args, "from"), span),
+        to_year=clip(year_param(args, "to"), span),
+        year=year_param(args, "year"),
         by=args.get("by", "committee"),
         unit=unit,
     )
 
 
+def check_format(fmt: str) -> None:
+    """Refuse a download format the writers do not have."""
+    if fmt not in MIMETYPES:
+        raise UserError(f"Okänt format {fmt[:40]!r}; välj xlsx, md eller csv.")
+
+
 def build_download(frame: Frame, form: DownloadForm, fmt: str) -> Download:
     """The chosen report as a file in `fmt` (xlsx, md or csv)."""
-    if fmt not in MIMETYPES:
-        raise UserError(f"Okänt format {fmt!r}; välj xlsx, md eller csv.")
+    check_format(fmt)
     spec = REPORTS[form.report]
     if spec.uses_span:
         check_span(form.from_year, form.to_year)

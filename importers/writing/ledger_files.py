@@ -5,10 +5,10 @@ Costs go to `costs/YYYY.beancount` by the year of their date (the ledger's
 `positions.beancount`, växlingar to `transfers.beancount`, kommunbidrag to
 `kommunbidrag.beancount`, and the record of each source file to
 `sources.beancount`. New entries are appended, rendered by the one printer
-(`ctc.writer`). Every file is replaced atomically and durably (`ctc.files`), in
-two phases: `Changes.stage` writes every new content beside its file, then
-`Changes.apply` renames them all into place; `Changes.rollback` puts back what
-was there before, so a run that fails its check leaves nothing behind.
+(`ctc.writer`). `Changes` plans every file's new content and hands the plan to
+one journaled transaction (`ctc.transaction`): every new content staged beside
+its file, a journal, then the renames, each file checked to be as it was read;
+a run that fails its check, or a crash, leaves the books as they were.
 
 Undo works on the text: every entry is printed as a first line at column 0
 followed by indented lines, so an entry is removed exactly by dropping the
@@ -17,6 +17,7 @@ block that carries its file's `source_sha256`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +25,11 @@ from pathlib import Path
 from beancount.core import data
 
 from ctc import records
-from ctc.files import Pending, atomic_write, commit_all, discard_all, stage_bytes, stage_copy
+from ctc.files import content_writer, copy_writer, digest
 from ctc.model import SOURCE_FILE_TYPE
 from ctc.positions import EVENT_ORDER
 from ctc.provenance import SOURCE_SHA256
+from ctc.transaction import Change, Transaction, begin
 from ctc.transfers import ALLOCATION_TAG, TAG
 from ctc.writer import render_entries
 
@@ -69,30 +71,34 @@ def header_of(relative: str) -> str:
 
 @dataclass
 class Changes:
-    """Planned file contents, written together and undone together."""
+    """Planned file contents, written together and undone together (one `Transaction`)."""
 
     root: Path
-    texts: dict[Path, tuple[str | None, str]] = field(default_factory=dict)
-    """Path -> (text before or None for a new file, text after)."""
+    operation: str = "import"
+    """What the change is, for the journal and a recovery's message: "import" or "undo"."""
+    texts: dict[Path, tuple[bytes | None, str]] = field(default_factory=dict)
+    """Path -> (its bytes as read, or None for a new file; its text after)."""
     copies: dict[Path, Path] = field(default_factory=dict)
     """Archive path -> the source file copied there."""
     removals: list[Path] = field(default_factory=list)
-    """Archive files to delete once the change holds."""
+    """Archive files to delete."""
+
+    def read(self, path: Path) -> bytes | None:
+        """A file's bytes as the plan first read them (None: it does not exist)."""
+        if path in self.texts:
+            return self.texts[path][0]
+        return path.read_bytes() if path.exists() else None
 
     def current(self, path: Path) -> str | None:
         """The text a file will have, as planned so far (None: it does not exist)."""
         if path in self.texts:
             return self.texts[path][1]
-        return path.read_text(encoding="utf-8") if path.exists() else None
+        content = self.read(path)
+        return content.decode("utf-8") if content is not None else None
 
     def set_text(self, path: Path, text: str) -> None:
         """Plan a file's new text."""
-        before = (
-            self.texts[path][0]
-            if path in self.texts
-            else (path.read_text(encoding="utf-8") if path.exists() else None)
-        )
-        self.texts[path] = (before, text)
+        self.texts[path] = (self.read(path), text)
 
     def append(self, relative: str, entries: list[data.Directive]) -> None:
         """Plan appending entries to a ledger file, creating it with its header if new."""
@@ -108,63 +114,25 @@ class Changes:
         """Every file the change writes or removes."""
         return [*self.texts, *self.copies, *self.removals]
 
-    def stage(self) -> list[Pending]:
-        """Write every planned file's new content beside it, durably; nothing is in place yet.
+    def planned(self) -> list[Change]:
+        """Every file's change, with the SHA-256 of what the plan read."""
+        changes = [
+            Change(path, _sha256(before), content_writer(text.encode("utf-8")))
+            for path, (before, text) in self.texts.items()
+        ]
+        changes += [
+            Change(target, None, copy_writer(source)) for target, source in self.copies.items()
+        ]
+        changes += [Change(path, digest(path), None) for path in self.removals]
+        return changes
 
-        If any write fails, the ones already written are dropped and nothing has changed.
-        """
-        pending: list[Pending] = []
-        try:
-            for path, (_, text) in self.texts.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                pending.append(stage_bytes(path, text.encode("utf-8")))
-            for target, source in self.copies.items():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                pending.append(stage_copy(target, source))
-        except BaseException:
-            discard_all(pending)
-            for path in self.paths():
-                self._prune(path.parent)
-            raise
-        return pending
+    def begin(self) -> Transaction:
+        """Stage every file and write the journal (`ctc.transaction.begin`); nothing in place yet."""
+        return begin(self.root, self.operation, self.planned())
 
-    def apply(self) -> None:
-        """Write every planned file and copy the archives: every new content first, then the renames.
 
-        If a rename fails, the files already renamed are put back (`rollback`).
-        """
-        pending = self.stage()
-        try:
-            commit_all(pending)
-        except BaseException:
-            self.rollback()
-            raise
-
-    def rollback(self) -> None:
-        """Put back every file as it was before `apply`."""
-        for path, (before, _) in self.texts.items():
-            if before is None:
-                path.unlink(missing_ok=True)
-                self._prune(path.parent)
-            else:
-                atomic_write(path, before)
-        for target in self.copies:
-            target.unlink(missing_ok=True)
-            self._prune(target.parent)
-
-    def _prune(self, folder: Path) -> None:
-        """Remove folders an aborted change created and left empty, up to the ledger's folder."""
-        while folder != self.root and folder.is_relative_to(self.root) and folder.is_dir():
-            if any(folder.iterdir()):
-                return
-            folder.rmdir()
-            folder = folder.parent
-
-    def finish(self) -> None:
-        """Delete the archives an undo removed, once the ledger has passed its check."""
-        for path in self.removals:
-            path.unlink(missing_ok=True)
-            self._prune(path.parent)
+def _sha256(content: bytes | None) -> str | None:
+    return hashlib.sha256(content).hexdigest() if content is not None else None
 
 
 def group_by_target(entries: Iterable[data.Directive]) -> dict[str, list[data.Directive]]:
