@@ -83,7 +83,7 @@ def remake(block: str, maker: Maker) -> str:
     )
     with tempfile.TemporaryDirectory(prefix="ctc-readme-") as scratch:
         target = Path(scratch) / "ledger"
-        shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("documents"))
+        shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("documents", ".ctc-*"))
         main = target / "main.beancount"
         with main.open("a", encoding="utf-8") as file:
             file.write("\n" + decisions + "\n")

@@ -102,7 +102,7 @@ def example_copy(tmp_path: Path) -> Path:
     """A private copy of the bundled example; returns its main file."""
     target = tmp_path / "ledger"
     shutil.copytree(
-        EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.picklecache", "documents")
+        EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.picklecache", "documents", ".ctc-*")
     )
     return target / "main.beancount"
 

@@ -11,8 +11,8 @@ from workbooks import ROWS, export
 
 from ctc.errors import UserError
 from ctc.importers.run import run_import
-from ctc.importers.writing.lock import ledger_lock
 from ctc.ledger import load_ledger
+from ctc.lock import ledger_lock
 from ctc.would_be import source_entries, would_be_errors
 
 D = Decimal
