@@ -324,9 +324,7 @@ def _archive_path(root: Path, extraction: Extraction) -> Path:
     return target
 
 
-def _source_record(
-    extraction: Extraction, archive: str, imported_on: datetime.date
-) -> data.Custom:
+def _source_record(extraction: Extraction, archive: str, imported_on: datetime.date) -> data.Custom:
     """The `source-file` record of an imported file: what it was, where it is kept, and when."""
     meta = extraction.source.meta(None, None)
     meta.update(

@@ -654,9 +654,7 @@ def write(out: Path, examples: Path) -> list[Path]:
         atomic_write(out / "mapping.toml", (LEDGER / "mapping.toml").read_text(encoding="utf-8"))
     sources = [examples / name for name in workbooks()]
     kept_at = {path: f"{ARCHIVE_FROM_LEDGER}/{path.name}" for path in sources}
-    summary = run_import(
-        sources, out / "main.beancount", kept_at=kept_at, imported_on=IMPORT_DAY
-    )
+    summary = run_import(sources, out / "main.beancount", kept_at=kept_at, imported_on=IMPORT_DAY)
     if summary.rejected:
         raise SystemExit(rejection_message(summary))
     check_transfers(out)
