@@ -116,6 +116,7 @@ def _list(name: str, what: str, strict: bool = True) -> Callable[[Lists], DataVa
         letter = get_column_letter(column)
         source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${count + 1}"
         check = DataValidation(type="list", formula1=source, allow_blank=True)
+        check.showErrorMessage = True
         check.errorStyle = "stop" if strict else "information"
         check.errorTitle = "Finns inte i huvudboken"
         check.error = f"Välj {what} ur listan (huvudbokens register)."
@@ -139,6 +140,7 @@ def _bounded(
         check = DataValidation(
             type=kind, operator=operator, formula1=first, formula2=second, allow_blank=True
         )
+        check.showErrorMessage = True
         check.errorStyle = "stop"
         check.errorTitle = "Fel värde"
         check.error = message

@@ -406,10 +406,14 @@ class CtcImport(_CachedFrames):
         return Response(html, status=result.status, mimetype="text/html")
 
     def _fragment(self, result: import_page.Result) -> Response:
-        """Only the preview, for the page's script to put in place."""
+        """Only the preview, for the page's script to put in place.
+
+        Always 200: a refusal is what the preview shows (its status is in
+        `data-status`); the whole page answers with the status itself.
+        """
         macros = self.jinja_env.get_template("_ctc_import.html")
         html = macros.module.preview(result, self)  # type: ignore[attr-defined]
-        return Response(str(html), status=result.status, mimetype="text/html")
+        return Response(str(html), mimetype="text/html")
 
     def _done(self, outcome: importing.Outcome, written: Sequence[str]) -> WerkzeugResponse:
         """After a change: tell Fava's watcher what changed, and 303 back to the page."""
