@@ -42,6 +42,8 @@ class Page:
         self.ledger = ledger
         self.client = create_app(ledger, editable=editable).test_client()
         self.slug = self.client.get("/").location.split("/")[1]
+        page = text(self.client.get(self.url()))
+        self.token = re.search(r'name="token" value="([^"]+)"', page).group(1)
 
     def url(self, endpoint: str = "") -> str:
         return f"/{self.slug}/{PAGE}{endpoint}"
@@ -50,10 +52,18 @@ class Page:
         return self.client.get(self.url(endpoint) + query)
 
     def post(self, endpoint: str, files: list[tuple[bytes, str]], query: str = "", **fields):
-        data = {"files": [(io.BytesIO(content), name) for content, name in files], **fields}
+        data = {
+            "token": self.token,
+            "files": [(io.BytesIO(content), name) for content, name in files],
+            **fields,
+        }
         return self.client.post(
             self.url(endpoint) + query, data=data, content_type="multipart/form-data"
         )
+
+    def undo(self, sha: str, token: str | None = None):
+        data = {"sha256": sha, "token": self.token if token is None else token}
+        return self.client.post(self.url("undo"), data=data)
 
     def preview(self, *files: tuple[bytes, str], fragment: bool = False, **fields):
         """The preview as the whole page (no script), or as the fragment the script asks for."""
@@ -136,7 +146,7 @@ def test_import_then_undo_moves_the_dashboard_by_the_control_total_and_back(page
     assert "Ångra inläsningen av raindance_utfall_2019.xlsx?" in confirm
     assert 'id="ctc-undo-entries" data-value="642"' in confirm
     assert '<th scope="row">costs/2019.beancount</th><td class="num" data-value="642">' in confirm
-    undone = page.client.post(page.url("undo"), data={"sha256": EXPORT_SHA})
+    undone = page.undo(EXPORT_SHA)
     assert undone.status_code == 303
     assert "Ångrade inläsningen av raindance_utfall_2019.xlsx: 642 poster togs bort." in text(
         page.client.get(undone.location)
@@ -213,7 +223,7 @@ def test_a_second_import_while_one_runs_is_refused_with_the_lock_message(page):
     before = ledger_state(page.ledger)
     with ledger_lock(page.ledger):
         response = page.commit(export_file(), previewed=[EXPORT_SHA])
-        undo = page.client.post(page.url("undo"), data={"sha256": "a" * 64})
+        undo = page.undo("a" * 64)
     assert response.status_code == 423
     assert "En annan import skriver redan" in text(response)
     assert undo.status_code == 423
@@ -249,9 +259,23 @@ def test_temporary_files_are_removed_whatever_happens(page, monkeypatch, tmp_pat
     assert list(temporary.iterdir()) == []
 
 
+def test_a_form_from_anywhere_else_is_refused(page):
+    """Another site cannot post to the page from the user's browser: it lacks the page's token."""
+    before = ledger_state(page.ledger)
+    for token in ("", "fel"):
+        response = page.post("commit", [export_file()], token=token, previewed=EXPORT_SHA)
+        assert response.status_code == 403
+        assert "kommer inte från sidan Läs in" in text(response)
+        assert page.undo("a" * 64, token=token).status_code == 403
+    assert page.post("preview", [export_file()], token="fel").status_code == 403
+    assert ledger_state(page.ledger) == before
+
+
 def test_no_file_chosen_is_a_400(page):
     response = page.client.post(
-        page.url("preview"), data={"decision": ""}, content_type="multipart/form-data"
+        page.url("preview"),
+        data={"decision": "", "token": page.token},
+        content_type="multipart/form-data",
     )
     assert response.status_code == 400
     assert "Välj minst en fil" in text(response)
@@ -278,7 +302,7 @@ def test_read_only_the_page_explains_and_refuses_every_upload(example_copy):
     for endpoint in ("preview", "commit"):
         response = page.post(endpoint, [export_file()], previewed=EXPORT_SHA)
         assert response.status_code == 401
-    assert page.client.post(page.url("undo"), data={"sha256": "a" * 64}).status_code == 401
+    assert page.undo("a" * 64).status_code == 401
     assert ledger_state(example_copy) == before
 
 
@@ -362,10 +386,10 @@ def test_no_value_of_any_parameter_is_a_server_error(page, name):
 def test_an_undo_of_a_file_not_imported_says_so(page):
     html = text(page.get("?undo=" + "0" * 64))
     assert "Filen finns inte bland de inlästa filerna" in html
-    response = page.client.post(page.url("undo"), data={"sha256": "0" * 64})
+    response = page.undo("0" * 64)
     assert response.status_code == 422
     assert "har inte lästs in i huvudboken" in text(response)
-    assert page.client.post(page.url("undo"), data={"sha256": "x"}).status_code == 400
+    assert page.undo("x").status_code == 400
 
 
 # --- Names -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ dashboard says so.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -324,6 +325,11 @@ class CtcImport(_CachedFrames):
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
         self._outcomes = importing.Outcomes()
+        self._token = secrets.token_urlsafe(24)
+
+    def form_token(self) -> str:
+        """The token every form of the page carries (a form from elsewhere lacks it)."""
+        return self._token
 
     def check_params(self, args: Mapping[str, str]) -> None:
         """Only the page's own links: a file's SHA-256 to undo, an outcome, a known template."""
@@ -396,6 +402,10 @@ class CtcImport(_CachedFrames):
     def _ledger_path(self) -> Path:
         return Path(self.ledger.beancount_file_path)
 
+    def _books(self) -> import_page.Books:
+        decisions = self.model().registers.decisions
+        return import_page.Books(self._ledger_path(), decisions, self._token)
+
     def _page(self, result: import_page.Result) -> Response:
         """The whole page (in Fava's layout) showing `result`, with its status."""
         g.ctc_result = result
@@ -432,8 +442,7 @@ class CtcImport(_CachedFrames):
         refusal = self._not_editable()
         if refusal is not None:
             return refusal
-        decisions = self.model().registers.decisions
-        result = import_page.preview(request, self._ledger_path(), decisions)
+        result = import_page.preview(request, self._books())
         if request.args.get("fragment") == "1":
             return self._fragment(result)
         return self._page(result)
@@ -444,8 +453,7 @@ class CtcImport(_CachedFrames):
         refusal = self._not_editable()
         if refusal is not None:
             return refusal
-        decisions = self.model().registers.decisions
-        result = import_page.commit(request, self._ledger_path(), decisions)
+        result = import_page.commit(request, self._books())
         if result.summary is None or not result.ready:
             return self._page(result)
         root = self._ledger_path().parent
@@ -458,7 +466,7 @@ class CtcImport(_CachedFrames):
         refusal = self._not_editable()
         if refusal is not None:
             return refusal
-        result = import_page.undo(request, self._ledger_path())
+        result = import_page.undo(request, self._books())
         if result.undone is None:
             return self._page(result)
         return self._done(

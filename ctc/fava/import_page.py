@@ -12,12 +12,14 @@ import, and bytes that differ are refused).
 
 Each function answers with a `Result`: what to show, and the HTTP status a
 refusal carries (400 a request no page sends, 403 a server not started
-`--editable`, 409 files other than the previewed ones, 413 too big, 422 a
+`--editable` or a form not from the page (each form carries the page's
+token, so another site cannot post to it from the user's browser), 409 files other than the previewed ones, 413 too big, 422 a
 file or ledger refusing the import, 423 the lock taken).
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,10 @@ EDITABLE_CONFIG = "CTC_EDITABLE"
 NOT_EDITABLE = (
     "Huvudboken visas skrivskyddad: servern tar inte emot filer. Starta den med "
     "ctc serve --editable för att läsa in filer här."
+)
+FOREIGN = (
+    "Formuläret kommer inte från sidan Läs in på den här servern (eller är från före en "
+    "omstart); ladda om sidan och försök igen."
 )
 CHANGED = (
     "Filerna är inte de som förhandsgranskades (eller har ändrats sedan dess); "
@@ -115,20 +121,37 @@ def _previewed(form: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(given))
 
 
-def upload_of(
-    request: Request, decisions: DecisionRegister
-) -> tuple[list[FileStorage], ImportOptions]:
-    """The files and options of an upload, read within the upload limits."""
+@dataclass(frozen=True, slots=True)
+class Books:
+    """What a run of the page needs to know of the ledger and of the page that sent it."""
+
+    ledger: Path
+    """The main ledger file."""
+    decisions: DecisionRegister
+    token: str
+    """The page's form token: a form from anywhere else (another site in the same
+    browser, posting to this server) does not have it and is refused."""
+
+
+def _form(request: Request, books: Books) -> Mapping[str, str]:
+    """The request's form, read within the upload limits, from one of the page's own forms."""
     limit(request)
     try:
-        files = request.files.getlist(FIELD)
         form = request.form
     except RequestEntityTooLarge:
         raise _RefusedError(TOO_BIG, 413) from None
     except HTTPException as error:
-        raise _RefusedError(f"Uppladdningen gick inte att läsa: {error.description}", 400) from None
+        raise _RefusedError(f"Formuläret gick inte att läsa: {error.description}", 400) from None
+    if not hmac.compare_digest(form.get("token", ""), books.token):
+        raise _RefusedError(FOREIGN, 403)
+    return form
+
+
+def upload_of(request: Request, books: Books) -> tuple[list[FileStorage], ImportOptions]:
+    """The files and options of an upload from the page's form, read within the limits."""
+    form = _form(request, books)
     try:
-        return chosen(files), read_options(form, decisions)
+        return chosen(request.files.getlist(FIELD)), read_options(form, books.decisions)
     except UserError as error:
         raise _RefusedError(str(error), 400) from None
 
@@ -141,26 +164,26 @@ class _RefusedError(Exception):
         self.status = status
 
 
-def preview(request: Request, ledger: Path, decisions: DecisionRegister) -> Result:
+def preview(request: Request, books: Books) -> Result:
     """The dry run of the uploaded files: what `ctc import --dry-run` says about them."""
-    return _run(request, ledger, decisions, dry_run=True)
+    return _run(request, books, dry_run=True)
 
 
-def commit(request: Request, ledger: Path, decisions: DecisionRegister) -> Result:
+def commit(request: Request, books: Books) -> Result:
     """Import the uploaded files, if they are the previewed ones: `ctc import` itself."""
-    return _run(request, ledger, decisions, dry_run=False)
+    return _run(request, books, dry_run=False)
 
 
-def _run(request: Request, ledger: Path, decisions: DecisionRegister, dry_run: bool) -> Result:
+def _run(request: Request, books: Books, dry_run: bool) -> Result:
     try:
-        files, options = upload_of(request, decisions)
+        files, options = upload_of(request, books)
     except _RefusedError as refusal:
         return refused(str(refusal), refusal.status)
     try:
         with received(files) as upload:
             if not dry_run and tuple(sorted(upload.digests)) != options.previewed:
                 return refused(CHANGED, 409, upload)
-            return _import(upload, ledger, options, dry_run)
+            return _import(upload, books.ledger, options, dry_run)
     except UserError as error:
         return refused(str(error), 422)
 
@@ -180,18 +203,17 @@ def _import(upload: Upload, ledger: Path, options: ImportOptions, dry_run: bool)
     return Result(status, summary, names=upload.names, digests=upload.digests, notices=notices)
 
 
-def undo(request: Request, ledger: Path) -> Result:
+def undo(request: Request, books: Books) -> Result:
     """Undo the import of the file whose SHA-256 the form names: `ctc import --undo` itself."""
-    limit(request)
     try:
-        sha = request.form.get("sha256") or ""
-    except HTTPException as error:
-        return refused(f"Formuläret gick inte att läsa: {error.description}", error.code or 400)
+        sha = _form(request, books).get("sha256") or ""
+    except _RefusedError as refusal:
+        return refused(str(refusal), refusal.status)
     if not is_sha256(sha):
         return refused("sha256 ska vara en inläst fils SHA-256 (64 tecken 0–9, a–f).", 400)
     try:
-        notice = open_books(ledger)
-        undone = run_undo(sha, ledger)
+        notice = open_books(books.ledger)
+        undone = run_undo(sha, books.ledger)
     except LedgerLockedError as error:
         return refused(str(error), 423)
     except UserError as error:
