@@ -1,8 +1,12 @@
-"""Fava extensions: the CTC dashboard and the report downloads.
+"""Fava extensions: the CTC dashboard, the report downloads and the import page.
 
-Enable them in a ledger with `custom "fava-extension" "ctc.fava"`. Both draw
-every figure from `ctc.reports`, compute it once per ledger load and filter,
-and answer only GET requests, so they work in Fava's read-only mode.
+Enable them in a ledger with `custom "fava-extension" "ctc.fava"`. The
+dashboard and the reports draw every figure from `ctc.reports`, compute it
+once per ledger load and filter, and answer only GET requests, so they work
+in Fava's read-only mode. The import page ("Läs in", `CtcImport`) previews,
+imports and undoes through `ctc import`'s own functions
+(`ctc.fava.import_page`), only when served `ctc serve --editable`, and
+offers Excel templates generated from the ledger (`ctc.importers.templates`).
 
 They answer every request: before a page or a download computes anything,
 every query parameter is checked (`check_request`: years as ASCII digits,
