@@ -126,6 +126,7 @@ def test_the_preview_is_the_dry_run_and_writes_nothing(page):
     assert ledger_state(page.ledger) == before
 
 
+@pytest.mark.slow  # an import, an undo and four loads; fast variants: the preview tests
 def test_import_then_undo_moves_the_dashboard_by_the_control_total_and_back(page):
     before = ledger_state(page.ledger)
     total_before = year_total(page, 2019)
@@ -409,3 +410,18 @@ def test_an_undo_of_a_file_not_imported_says_so(page):
 )
 def test_an_uploaded_name_is_kept_safe(given, kept):
     assert safe_name(given) == kept
+
+
+def test_a_preview_lists_a_bounded_number_of_rejected_rows(page, tmp_path, monkeypatch):
+    from ctc.fava import CtcImport
+
+    monkeypatch.setattr(CtcImport, "rejected_shown", 2)
+    rows = [
+        [datetime.date(2021, 1, day), f"V{day}", 5011, "999999", "CTC", "Lön", D("100.00")]
+        for day in (1, 2, 3)
+    ]
+    bad = export(tmp_path / "tre.xlsx", rows).read_bytes()
+    html = text(page.preview((bad, "tre_fel.xlsx")))
+    assert len(re.findall(r"<tr><td>Utfall</td>", html)) == 2
+    assert "… och 1 avvisade rader till" in html
+    assert values(html, "ctc-rejected-count") == [D(3)]

@@ -325,6 +325,8 @@ class CtcImport(_CachedFrames):
 
     report_title = "Läs in"
     has_js_module = True
+    rejected_shown = 2000
+    """Rejected rows a preview lists per file (its first line sums up every reason)."""
 
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
@@ -343,7 +345,6 @@ class CtcImport(_CachedFrames):
             and (request.view_args or {}).get("endpoint") == "template"
         ):
             templates.check_kind(args.get("kind", ""))
-        year_param(args, "year")
 
     def editable(self) -> bool:
         """Whether the server was started `--editable` (the page imports only then)."""
