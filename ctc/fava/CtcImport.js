@@ -75,6 +75,14 @@ function enhance(form) {
   input.addEventListener("change", () => {
     preview(form);
   });
+  for (const option of form.querySelectorAll("select")) {
+    // The import runs with the options shown: a changed option is previewed again.
+    option.addEventListener("change", () => {
+      if (input.files && input.files.length > 0) {
+        preview(form);
+      }
+    });
+  }
   form.addEventListener("submit", (event) => {
     const commit = event.submitter && event.submitter.id === "ctc-commit";
     if (!commit) {
