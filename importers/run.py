@@ -15,6 +15,7 @@ The functions neither print nor exit: they return an `ImportSummary` or raise
 from __future__ import annotations
 
 import contextlib
+import datetime
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -134,6 +135,7 @@ def run_import(
     decision: str | None = None,
     kept_at: dict[Path, str] | None = None,
     correction: str | None = None,
+    imported_on: datetime.date | None = None,
 ) -> ImportSummary:
     """Import `paths` into the ledger; see the module docstring.
 
@@ -141,7 +143,8 @@ def run_import(
     find them (the example's committed workbooks): for those, the given path
     (relative to the ledger's folder) is recorded instead of a copy under
     `documents/`. `correction` is the decision that allows booking into a
-    closed year (`ctc.closing`).
+    closed year (`ctc.closing`). `imported_on` is the day of import each new
+    file's record carries (today unless given: the example pins it).
     """
     path = resolve_ledger_path(ledger_path)
     with _writing(path, dry_run) as notices, ThreadPoolExecutor(max_workers=1) as reader:
@@ -185,7 +188,7 @@ def run_import(
         extra = [] if failed else check_would_be(ledger, staged, correction)
         if dry_run or failed:
             return ImportSummary(files, (), dry_run, notices)
-        changes = _plan(ledger, staged, kept_at or {}, extra)
+        changes = _plan(ledger, staged, kept_at or {}, extra, imported_on)
         written = _commit(path, changes)
         warnings = tuple(missing_archives(load_ledger(path))) if written else ()
         return ImportSummary(files, written, dry_run, notices + warnings)
@@ -283,11 +286,13 @@ def _plan(
     staged: list[_Staged],
     kept_at: dict[Path, str],
     extra: Sequence[data.Directive] = (),
+    imported_on: datetime.date | None = None,
 ) -> Changes:
     """The file changes of an import: entries by target file, source records and archives."""
     root = ledger.path.parent
     changes = Changes(root)
     recorded = set(ledger.registers.sources)
+    day = imported_on or datetime.date.today()
     entries: list[data.Directive] = list(extra)
     for stage in staged:
         extraction = stage.extraction
@@ -302,7 +307,7 @@ def _plan(
             if not archive.exists():
                 changes.copies[archive] = extraction.source.path
             kept = archive.relative_to(root).as_posix()
-        entries.append(_source_record(extraction, kept))
+        entries.append(_source_record(extraction, kept, day))
     for relative, group in group_by_target(entries).items():
         changes.append(relative, group)
     return changes
@@ -319,11 +324,12 @@ def _archive_path(root: Path, extraction: Extraction) -> Path:
     return target
 
 
-def _source_record(extraction: Extraction, archive: str) -> data.Custom:
-    """The `source-file` record of an imported file: what it was and where it is kept."""
+def _source_record(extraction: Extraction, archive: str, imported_on: datetime.date) -> data.Custom:
+    """The `source-file` record of an imported file: what it was, where it is kept, and when."""
     meta = extraction.source.meta(None, None)
     meta.update(
         kind=extraction.kind,
+        imported=imported_on,
         account=extraction.account,
         archive=archive,
         rows=Decimal(extraction.rows),
