@@ -66,6 +66,21 @@ def _sequence(entry: data.Custom) -> int:
     return int(value) if isinstance(value, Decimal) else 0
 
 
+def closing_decisions(entries: Sequence[data.Directive]) -> dict[int, tuple[str, ...]]:
+    """Each closed year -> the decisions that closed and corrected its books, in order.
+
+    A cost figure of a closed year rests on them: they fix what the year's
+    books hold. Malformed records are the `year-closed` rule's business.
+    """
+    found: dict[int, list[str]] = {}
+    records = [*customs(entries, CLOSED), *sorted(customs(entries, CORRECTION), key=_sequence)]
+    for entry in records:
+        year, decision = _year_of(entry), text_meta(entry, "decision")
+        if year is not None and decision is not None:
+            found.setdefault(year, []).append(decision)
+    return {year: tuple(dict.fromkeys(ids)) for year, ids in sorted(found.items())}
+
+
 def read_closed_years(
     entries: Sequence[data.Directive],
 ) -> tuple[dict[int, ClosedYear], list[RuleError]]:

@@ -24,6 +24,10 @@ from ctc.errors import UserError
 LOCK_NAME = ".ctc-import.lock"
 
 
+class LedgerLockedError(UserError):
+    """The ledger's lock is taken: another import, undo or save is writing (one line)."""
+
+
 def lock_path(ledger: Path) -> Path:
     """The lock file of a ledger (its main file's folder)."""
     return ledger.parent / LOCK_NAME
@@ -35,7 +39,7 @@ def ledger_lock(ledger: Path) -> Iterator[Path]:
     path = lock_path(ledger)
     with try_ledger_lock(ledger) as held:
         if not held:
-            raise UserError(
+            raise LedgerLockedError(
                 f"En annan import skriver redan i {ledger}, eller så sparar Fava en ändring "
                 f"(låset {path}); vänta tills den är klar och försök igen."
             )

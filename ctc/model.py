@@ -21,6 +21,7 @@ from pathlib import Path
 
 from beancount.core import data
 
+from ctc.closing import closing_decisions
 from ctc.positions import History, build_history
 from ctc.provenance import SOURCE_SHA256
 from ctc.registers import (
@@ -63,6 +64,8 @@ class Registers:
     transfers: tuple[Transfer, ...]
     """Every växling, in ledger order."""
     sources: SourceRegister
+    closings: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Closed year -> the decisions that closed and corrected its books (`ctc.closing`)."""
     municipalities: MunicipalityNames = field(default_factory=dict)
     """Municipality key -> its name as written (`Linkoping` -> `Linköping`)."""
 
@@ -123,6 +126,7 @@ def read_registers(entries: Sequence[data.Directive]) -> Registers:
         transfers=tuple(read_transfers(entries)),
         sources=source_records(entries),
         municipalities=parse_municipalities(entries),
+        closings=closing_decisions(entries),
     )
 
 

@@ -11,7 +11,10 @@ well, and ctc's own load cache is not used here.
 Served `editable`, every request that may write holds the ledger's lock
 (`ctc.lock`) while Fava handles it, so an edit and an import never interleave:
 while an import or undo holds the lock, a save is refused with 423 and a
-message, and an import started during a save is refused by the lock. Fava's
+message, and an import started during a save is refused by the lock. The
+import page ("Läs in", `ctc.fava.import_page`) imports and undoes only when
+served `editable`, through `ctc import`'s own functions, which take the lock
+themselves. Fava's
 filter patterns are matched on a time budget (`ctc.fava.matching`) and a
 filter Fava cannot read is a 400 on every page, not a 500.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ctc.errors import UserError
+from ctc.fava.import_page import EDITABLE_CONFIG
 from ctc.lock import try_ledger_lock
 
 if TYPE_CHECKING:
@@ -33,6 +37,8 @@ if TYPE_CHECKING:
 LOCALHOST = "127.0.0.1"
 DEFAULT_LANGUAGE = "sv"
 DASHBOARD_EXTENSION = "CtcDashboard"
+IMPORT_EXTENSION = "CtcImport"
+"""The import page: its runs take the ledger's lock themselves (`ctc.importers.run`)."""
 FAVA_DEFAULT_PAGE = "income_statement/"
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -94,6 +100,7 @@ def create_app(ledger: Path, editable: bool = False) -> Flask:
     matching.install()
     loader.initialize(use_cache=False)
     app = create_fava_app([str(ledger.resolve())], read_only=not editable)
+    app.config[EDITABLE_CONFIG] = editable
     app.before_request(lambda: _apply_defaults(app))
     app.register_error_handler(FilterError, _bad_filter)
     if editable:
@@ -112,7 +119,7 @@ def _lock_while_writing(app: Flask, ledger: Path) -> None:
 
     @app.before_request
     def _take_lock() -> Response | None:
-        if request.method not in WRITE_METHODS:
+        if request.method not in WRITE_METHODS or _takes_its_own_lock():
             return None
         stack = contextlib.ExitStack()
         try:
@@ -131,6 +138,17 @@ def _lock_while_writing(app: Flask, ledger: Path) -> None:
         if stack is not None:
             g.ctc_write_lock = None
             stack.close()
+
+
+def _takes_its_own_lock() -> bool:
+    """Whether the request is for the import page, whose import and undo hold the lock."""
+    from flask import request
+
+    view_args = request.view_args or {}
+    return (
+        request.endpoint == "extension_endpoint"
+        and view_args.get("extension_name") == IMPORT_EXTENSION
+    )
 
 
 def _locked(path: str) -> Response:

@@ -26,5 +26,7 @@ from the layers below it (and from the `ctc` core), never from above:
    (`ledger_files`, on `ctc.transaction`; the lock is `ctc.lock`).
 
 On top: `registry` (the importer of each kind), `run` (`ctc import` and its
-undo as library functions) and `summary` (what an import did, as text and JSON).
+undo as library functions), `summary` (what an import did, as text and JSON)
+and `templates` (Excel templates of the files filled in by hand, generated
+from a ledger's registers, with exactly the headers the kinds read).
 """

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -161,6 +162,7 @@ def run_import(
     kept_at: dict[Path, str] | None = None,
     correction: str | None = None,
     ahead: Future[Located] | None = None,
+    imported_on: datetime.date | None = None,
 ) -> ImportSummary:
     """Import `paths` into the ledger; see the module docstring.
 
@@ -169,7 +171,8 @@ def run_import(
     (relative to the ledger's folder) is recorded instead of a copy under
     `documents/`. `correction` is the decision that allows booking into a
     closed year (`ctc.closing`). `ahead` is the first file's reading, when
-    it was started before (`ctc.commands.ahead`).
+    it was started before (`ctc.commands.ahead`). `imported_on` is the day of
+    import each new file's record carries (today unless given: the example pins it).
     """
     path = resolve_ledger_path(ledger_path)
     with _writing(path, dry_run) as notices, ThreadPoolExecutor(max_workers=1) as reader:
@@ -219,7 +222,7 @@ def run_import(
         extra = [] if failed else check_would_be(ledger, staged, correction)
         if dry_run or failed:
             return ImportSummary(files, (), dry_run, notices)
-        changes = _plan(ledger, staged, kept_at or {}, extra)
+        changes = _plan(ledger, staged, kept_at or {}, extra, imported_on)
         written = _commit(path, changes)
         warnings = tuple(missing_archives(load_ledger(path))) if written else ()
         return ImportSummary(files, written, dry_run, notices + warnings)
@@ -386,6 +389,7 @@ def _plan(
     staged: list[_Staged],
     kept_at: dict[Path, str],
     extra: Sequence[data.Directive] = (),
+    imported_on: datetime.date | None = None,
 ) -> Changes:
     """The file changes of an import: entries by target file, source records and archives.
 
@@ -395,6 +399,7 @@ def _plan(
     root = ledger.path.parent
     changes = Changes(root)
     recorded = set(ledger.registers.sources)
+    day = imported_on or datetime.date.today()
     pieces: Pieces = {}
     _add(pieces, extra)
     for stage in staged:
@@ -407,7 +412,8 @@ def _plan(
         sha = extraction.source.sha256
         if sha not in recorded:
             recorded.add(sha)
-            _add(pieces, [_source_record(extraction, _kept(changes, extraction, kept_at))])
+            kept = _kept(changes, extraction, kept_at)
+            _add(pieces, [_source_record(extraction, kept, day)])
     for relative, parts in pieces.items():
         for part in parts:
             if isinstance(part, str):
@@ -444,11 +450,12 @@ def _archive_path(root: Path, extraction: Extraction) -> Path:
     return target
 
 
-def _source_record(extraction: Extraction, archive: str) -> data.Custom:
-    """The `source-file` record of an imported file: what it was and where it is kept."""
+def _source_record(extraction: Extraction, archive: str, imported_on: datetime.date) -> data.Custom:
+    """The `source-file` record of an imported file: what it was, where it is kept, and when."""
     meta = extraction.source.meta(None, None)
     meta.update(
         kind=extraction.kind,
+        imported=imported_on,
         account=extraction.account,
         archive=archive,
         rows=Decimal(extraction.rows),

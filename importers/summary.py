@@ -112,7 +112,8 @@ def as_json(summary: ImportSummary) -> str:
     )
 
 
-def _kr(amount: Decimal) -> str:
+def kronor(amount: Decimal) -> str:
+    """An amount in kronor with öre, as the import's summary shows it: `1 234 567,89 kr`."""
     return f"{format_number(amount, 2)} kr"
 
 
@@ -135,12 +136,12 @@ def as_text(summary: ImportSummary) -> str:
             f"inte programmet {f.not_programme}, avvisade {len(f.rejected)}"
         )
         lines.append(
-            f"  programmets rader {f.programme_rows}, kontrollsumma {_kr(f.programme_total)}; "
-            f"inläst nu {_kr(f.total_imported)}"
+            f"  programmets rader {f.programme_rows}, kontrollsumma {kronor(f.programme_total)}; "
+            f"inläst nu {kronor(f.total_imported)}"
         )
         for key, amount in f.by_year_committee.items():
             year, committee = key.split("|")
-            lines.append(f"    {year} {committee:<6} {_kr(amount):>20}")
+            lines.append(f"    {year} {committee:<6} {kronor(amount):>20}")
         lines += [f"  {note}" for note in f.notes]
         for r in f.rejected[:MAX_LISTED]:
             lines.append(f"  avvisad: {r.where()}: {r.reason}")

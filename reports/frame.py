@@ -188,6 +188,8 @@ class Frame:
     costs: tuple[CostLine, ...]
     budget: tuple[BudgetLine, ...]
     transfers: tuple[Transfer, ...]
+    closings: dict[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """Closed year -> the decisions that closed and corrected its books."""
     elimination_rule: str | None = None
     """The mapping's rule for internal items (`programme`, `all`, `none`); None without a mapping."""
 
@@ -592,5 +594,6 @@ def build_frame(ledger: Ledger) -> Frame:
         costs=tuple(cost_lines(entries, registers.options.programme, registers.history, mapping)),
         budget=tuple(budget_lines(entries, registers.options.programme)),
         transfers=registers.transfers,
+        closings=registers.closings,
         elimination_rule=mapping.eliminate if mapping is not None else None,
     )

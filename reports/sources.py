@@ -123,6 +123,7 @@ def cost_decisions(frame: Frame, costs: Iterable[CostLine], first: int, last: in
     cited += [
         d.id for d in frame.decisions.values() if d.closes is not None and first <= d.closes <= last
     ]
+    cited += [ident for year in range(first, last + 1) for ident in frame.closings.get(year, ())]
     return list(dict.fromkeys(cited))
 
 

@@ -215,7 +215,9 @@ def summary_table(frame: Frame, summary: TransferSummary, unit: str, lang: str) 
         reference=reference, effective=summary.effective.isoformat()
     )
     return Table(
-        key=summary.decision or f"{label('transfer_sheet', lang)} {summary.effective}",
+        # A sheet's name is no place for a citation (31 characters, no marks): the title
+        # below it cites the decision with its marks.
+        key=f"{label('transfer_sheet', lang)} {summary.effective}",
         title=title,
         columns=summary_columns(summary, lang),
         rows=tuple(rows),

@@ -89,6 +89,9 @@ OWNED = (
 
 PUBLISHED_SPAN = {"from_year": 2018, "to_year": 2023}
 """The span of KSAU 2024-12-02 § 604's answer (about 50 mnkr), recorded as published."""
+IMPORT_DAY = datetime.date(2026, 1, 15)
+"""The day of import every example file's record carries, pinned so the example regenerates
+byte for byte (a real import records the day it ran)."""
 
 
 def meta(**values: object) -> dict:
@@ -651,7 +654,7 @@ def write(out: Path, examples: Path) -> list[Path]:
         atomic_write(out / "mapping.toml", (LEDGER / "mapping.toml").read_text(encoding="utf-8"))
     sources = [examples / name for name in workbooks()]
     kept_at = {path: f"{ARCHIVE_FROM_LEDGER}/{path.name}" for path in sources}
-    summary = run_import(sources, out / "main.beancount", kept_at=kept_at)
+    summary = run_import(sources, out / "main.beancount", kept_at=kept_at, imported_on=IMPORT_DAY)
     if summary.rejected:
         raise SystemExit(rejection_message(summary))
     check_transfers(out)

@@ -5,14 +5,19 @@
 Starts `ctc serve` on the bundled example on a free port, opens the
 extension pages linked from Fava's sidebar in headless Chromium (Debian's
 `chromium`, driven by Playwright) and saves the views listed in `SHOTS`.
+The import page is shot on a private copy of the example served
+`--editable`, with a held-out export chosen and its preview shown (nothing
+is imported).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -50,6 +55,9 @@ SHOTS = (
     ("CtcReports", None, "rapporter.png"),
 )
 """(extension page, section to scroll to or None for the top, file name)."""
+IMPORT_SHOT = "las-in.png"
+PREVIEWED = ROOT / "tests" / "fixtures" / "exports" / "raindance_utfall_2019.xlsx"
+"""The export whose preview the import page's screenshot shows (not imported)."""
 
 
 def shoot(base: str, out: Path) -> list[Path]:
@@ -78,26 +86,61 @@ def shoot(base: str, out: Path) -> list[Path]:
     return written
 
 
+def shoot_import(base: str, out: Path) -> Path:
+    """The import page with an export chosen and its preview shown."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="sv-SE")
+        page.goto(base + "/")
+        page.wait_for_load_state("networkidle")
+        page.click("aside a[href*='/extension/CtcImport/']")
+        page.wait_for_selector("#ctc-import-form")
+        page.set_input_files("#ctc-files", str(PREVIEWED))
+        page.wait_for_selector("#ctc-preview [data-ready='true']")
+        page.evaluate("document.querySelector('#ctc-import-form').scrollIntoView()")
+        page.wait_for_timeout(300)
+        path = out / IMPORT_SHOT
+        page.screenshot(path=str(path))
+        browser.close()
+    return path
+
+
+class Served:
+    """`ctc serve` in a process of its own on a free port, until the block ends."""
+
+    def __init__(self, *args: str) -> None:
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.command = [sys.executable, "-m", "ctc.cli", "serve", *args, "--port", str(port)]
+
+    def __enter__(self) -> str:
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for(self.base + "/")
+        return self.base
+
+    def __exit__(self, *_: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
 def main() -> int:
     """Serve the example, take the screenshots, stop the server."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ctc.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(base + "/")
+    with Served() as base:
         for path in shoot(base, args.out):
             print(path)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "ledger"
+        shutil.copytree(ROOT / "ledger", copy, ignore=shutil.ignore_patterns("documents", ".ctc-*"))
+        with Served(str(copy / "main.beancount"), "--editable") as base:
+            print(shoot_import(base, args.out))
     return 0
 
 

@@ -39,7 +39,7 @@ FIRST_2023 = "Expenses:Malmo:KuN:CTC:Ovrigt:Utbildning   15000.00 SEK"
 def closed_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example with 2023 closed by `ctc close`, made once for this module."""
     target = tmp_path_factory.mktemp("closed") / "ledger"
-    shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("documents"))
+    shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("documents", ".ctc-*"))
     main = target / "main.beancount"
     append(target / "decisions.beancount", BOKSLUT)
     result = run_ctc("close", "2023", "--decision", "KF-2024-04-18-p80", "--ledger", str(main))
@@ -184,3 +184,16 @@ def test_the_example_closes_no_year_and_takes_past_exports(example_copy, tmp_pat
     assert read_closed_years(load_ledger(example_copy).entries)[0] == {}
     summary = run_import([late_2023(tmp_path)], example_copy)
     assert summary.files[0].imported == 4
+
+
+def test_a_cost_figure_of_a_closed_year_cites_the_closing_decision(closed_example):
+    answer = run_ctc(
+        "report", "motion", str(closed_example), "--from", "2022", "--to", "2023", "--format", "md"
+    )
+    assert answer.returncode == 0, answer.stderr
+    footnote = next(line for line in answer.stdout.splitlines() if "KF 2024-04-18 § 80" in line)
+    # The closing is synthetic here, and marked so on the line that cites it.
+    assert "syntetiskt" in footnote
+    assert "Årsredovisning 2023" in answer.stdout
+    earlier = run_ctc("report", "motion", str(closed_example), "--from", "2019", "--to", "2020")
+    assert "KF 2024-04-18 § 80" not in earlier.stdout

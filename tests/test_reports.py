@@ -231,7 +231,8 @@ def test_reorganisation_lines_split_salary_po_and_other(frame):
 
 def test_transfers_report_has_a_zero_check_row_per_decision(frame):
     report = transfers_report(frame)
-    assert [t.key for t in report.tables] == ["KS-2017-05-03", "KF-2024-09-26-p190"]
+    assert [t.key for t in report.tables] == ["Växling 2018-09-01", "Växling 2024-09-01"]
+    assert report.tables[1].title.startswith("Växling enligt KF 2024-09-26 § 190")
     for table in report.tables:
         check = table.rows[-1]
         assert check.total and check.cells[0] == "Kontroll"

@@ -58,7 +58,7 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [*PAGES, "CtcImport/"])
 @pytest.mark.parametrize(
     ("params", "message"),
     [

@@ -219,7 +219,12 @@ def test_xlsx_number_formats_follow_the_unit_and_kind(frame, tmp_path):
 
 def test_one_sheet_per_table(frame, tmp_path):
     book = open_xlsx(transfers_report(frame), tmp_path)
-    assert book.sheetnames == ["KS-2017-05-03", "KF-2024-09-26-p190", "Underlag"]
+    # Sheets are named by the växling's effective date; each sheet's title cites the decision.
+    assert book.sheetnames == ["Växling 2018-09-01", "Växling 2024-09-01", "Underlag"]
+    assert book["Växling 2018-09-01"]["A3"].value == (
+        "Växling enligt KS 2017-05-03 (Dnr STK-2016-166; upphävt; datum ej verifierat), "
+        "i kraft 2018-09-01"
+    )
     book = open_xlsx(positions_report(frame), tmp_path)
     assert book.sheetnames == ["Per nämnd och år", "Per tjänst och år", "Historik", "Underlag"]
 

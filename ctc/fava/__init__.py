@@ -1,8 +1,12 @@
-"""Fava extensions: the CTC dashboard and the report downloads.
+"""Fava extensions: the CTC dashboard, the report downloads and the import page.
 
-Enable them in a ledger with `custom "fava-extension" "ctc.fava"`. Both draw
-every figure from `ctc.reports`, compute it once per ledger load and filter,
-and answer only GET requests, so they work in Fava's read-only mode.
+Enable them in a ledger with `custom "fava-extension" "ctc.fava"`. The
+dashboard and the reports draw every figure from `ctc.reports`, compute it
+once per ledger load and filter, and answer only GET requests, so they work
+in Fava's read-only mode. The import page ("Läs in", `CtcImport`) previews,
+imports and undoes through `ctc import`'s own functions
+(`ctc.fava.import_page`), only when served `ctc serve --editable`, and
+offers Excel templates generated from the ledger (`ctc.importers.templates`).
 
 They answer every request: before a page or a download computes anything,
 every query parameter is checked (`check_request`: years as ASCII digits,
@@ -18,17 +22,19 @@ dashboard says so.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
-from flask import Response, abort, g, request
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from ctc.errors import UserError
-from ctc.fava import matching
+from ctc.fava import import_page, importing, matching
 from ctc.fava.dashboard import MOTION_SPAN, Dashboard, Panel, build_dashboard, report_panels
 from ctc.fava.downloads import (
     REPORTS,
@@ -39,6 +45,9 @@ from ctc.fava.downloads import (
     parse_form,
 )
 from ctc.fava.params import Span, check_years, clip, year_param
+from ctc.fava.uploads import UPLOAD_LIMIT
+from ctc.importers import templates
+from ctc.importers.summary import KIND_NAMES, kronor
 from ctc.ledger import Ledger
 from ctc.recovery import open_books
 from ctc.reports.frame import Frame
@@ -46,10 +55,12 @@ from ctc.reports.yearly import parse_by
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+    from decimal import Decimal
 
     from beancount.core import data
     from fava.beans.abc import Directive as FavaDirective
     from fava.core import FavaLedger
+    from werkzeug.wrappers import Response as WerkzeugResponse
 
 CacheKey = tuple[str | None, str | None, str | None, tuple[int, int] | None]
 """(account filter, advanced filter, time filter, chosen span)."""
@@ -102,6 +113,14 @@ def is_request_for(extension: str) -> bool:
         "extension_report",
         "extension_endpoint",
     )
+
+
+Endpoint = TypeVar("Endpoint", bound="Callable[..., object]")
+
+
+def post_endpoint(name: str) -> Callable[[Endpoint], Endpoint]:
+    """Fava's `extension_endpoint` for a POST, typed (Fava's own annotation leaves it open)."""
+    return cast("Callable[[Endpoint], Endpoint]", extension_endpoint(name, ["POST"]))
 
 
 def refuse(message: str) -> Response:
@@ -292,4 +311,186 @@ class CtcReports(_CachedFrames):
             result.content,
             mimetype=result.mimetype,
             headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
+        )
+
+
+class CtcImport(_CachedFrames):
+    """ "Läs in": import files with a preview first, undo an import, download templates.
+
+    Every run is the command line's own (`ctc.fava.import_page`); the page is
+    only a form around it. It imports only when served `ctc serve --editable`;
+    read-only, Fava refuses every upload before this code sees it, and the
+    page says why.
+    """
+
+    report_title = "Läs in"
+    has_js_module = True
+    rejected_shown = 2000
+    """Rejected rows a preview lists per file (its first line sums up every reason)."""
+
+    def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._outcomes = importing.Outcomes()
+        self._token = secrets.token_urlsafe(24)
+
+    def form_token(self) -> str:
+        """The token every form of the page carries (a form from elsewhere lacks it)."""
+        return self._token
+
+    def check_params(self, args: Mapping[str, str]) -> None:
+        """Only the page's own links: a file's SHA-256 to undo, an outcome, a known template."""
+        importing.check_page_params(args)
+        if (
+            request.endpoint == "extension_endpoint"
+            and (request.view_args or {}).get("endpoint") == "template"
+        ):
+            templates.check_kind(args.get("kind", ""))
+
+    def editable(self) -> bool:
+        """Whether the server was started `--editable` (the page imports only then)."""
+        return current_app.config.get(import_page.EDITABLE_CONFIG) is True
+
+    def url(self, endpoint: str = "", **query: str) -> str:
+        """The absolute path of the page, or of one of its endpoints (Fava's filters kept)."""
+        values: dict[str, Any] = {"extension_name": self.name, **query}
+        page = url_for("extension_report", **values)
+        path, mark, rest = page.partition("?")
+        return f"{path}{endpoint}{mark}{rest}"
+
+    def files(self) -> list[importing.ImportedFile]:
+        """The files imported into the ledger, most recently imported first."""
+        return importing.imported_files(self.model())
+
+    def confirmation(self) -> importing.UndoPlan | str | None:
+        """What undoing the file named by `?undo=` removes (or why it cannot), if asked."""
+        sha = request.args.get("undo")
+        if not sha:
+            return None
+        try:
+            return importing.undo_plan(self.model(), sha)
+        except UserError as error:
+            return str(error)
+
+    def outcome(self) -> importing.Outcome | None:
+        """What the import or undo that redirected here did."""
+        return self._outcomes.get(request.args.get("outcome"))
+
+    def result(self) -> import_page.Result | None:
+        """The preview or refusal this response shows (a POST answered with the page)."""
+        return cast("import_page.Result | None", getattr(g, "ctc_result", None))
+
+    def decisions(self) -> list[str]:
+        """The decision register's ids, most recent first, for the form's options."""
+        return list(templates.Lists.of(self.model()).decisions)
+
+    def template_years(self) -> tuple[list[int], int | None]:
+        """The years with a PO rate, and the one a växling template uses by default."""
+        years = sorted(self.model().registers.po_rates)
+        return years, (years[-1] if years else None)
+
+    def kind_name(self, kind: str) -> str:
+        """A file kind in Swedish, as `ctc import` names it."""
+        return KIND_NAMES.get(kind, kind)
+
+    def upload_limit(self) -> int:
+        """Bytes one upload may hold in all."""
+        return UPLOAD_LIMIT
+
+    def kr(self, amount: Decimal) -> str:
+        """Kronor with öre, as `ctc import` prints them."""
+        return kronor(amount)
+
+    def value(self, amount: Decimal) -> str:
+        """An amount for `data-value`: dot-decimal kronor."""
+        return importing.amount_value(amount)
+
+    def _ledger_path(self) -> Path:
+        return Path(self.ledger.beancount_file_path)
+
+    def _books(self) -> import_page.Books:
+        decisions = self.model().registers.decisions
+        return import_page.Books(self._ledger_path(), decisions, self._token)
+
+    def _page(self, result: import_page.Result) -> Response:
+        """The whole page (in Fava's layout) showing `result`, with its status."""
+        g.ctc_result = result
+        g.extension = self
+        page = self.jinja_env.get_template(f"{self.name}.html")
+        content = Markup(page.render(ledger=g.ledger, extension=self))  # noqa: S704 (our template, escaped)
+        html = render_template("_layout.html", content=content, page_title=self.report_title)
+        return Response(html, status=result.status, mimetype="text/html")
+
+    def _fragment(self, result: import_page.Result) -> Response:
+        """Only the preview, for the page's script to put in place.
+
+        Always 200: a refusal is what the preview shows (its status is in
+        `data-status`); the whole page answers with the status itself.
+        """
+        macros = self.jinja_env.get_template("_ctc_import.html")
+        html = macros.module.preview(result, self)  # type: ignore[attr-defined]
+        return Response(str(html), mimetype="text/html")
+
+    def _done(self, outcome: importing.Outcome, written: Sequence[str]) -> WerkzeugResponse:
+        """After a change: tell Fava's watcher what changed, and 303 back to the page."""
+        for path in written:
+            self.ledger.watcher.notify(Path(path))
+        return redirect(self.url(outcome=self._outcomes.add(outcome)), code=303)
+
+    def _not_editable(self) -> Response | None:
+        if self.editable():
+            return None
+        return self._page(import_page.refused(import_page.NOT_EDITABLE, 403))
+
+    @post_endpoint("preview")
+    def preview(self) -> WerkzeugResponse:
+        """The dry run of the chosen files (`ctc import --dry-run`), as a fragment or the page."""
+        refusal = self._not_editable()
+        if refusal is not None:
+            return refusal
+        result = import_page.preview(request, self._books())
+        if request.args.get("fragment") == "1":
+            return self._fragment(result)
+        return self._page(result)
+
+    @post_endpoint("commit")
+    def commit(self) -> WerkzeugResponse:
+        """Import the previewed files (`ctc import`), then 303 back to the page."""
+        refusal = self._not_editable()
+        if refusal is not None:
+            return refusal
+        result = import_page.commit(request, self._books())
+        if result.summary is None or not result.ready:
+            return self._page(result)
+        root = self._ledger_path().parent
+        outcome = importing.import_outcome(result.summary, root, result.notices)
+        return self._done(outcome, result.summary.written)
+
+    @post_endpoint("undo")
+    def undo(self) -> WerkzeugResponse:
+        """Undo one file's import (`ctc import --undo`), then 303 back to the page."""
+        refusal = self._not_editable()
+        if refusal is not None:
+            return refusal
+        result = import_page.undo(request, self._books())
+        if result.undone is None:
+            return self._page(result)
+        return self._done(
+            importing.undo_outcome(result.undone, result.notices), result.undone.written
+        )
+
+    @extension_endpoint
+    def template(self) -> Response:
+        """An Excel template generated from the ledger (växling, roster or kommunbidrag)."""
+        kind = request.args.get("kind", "")
+        year = year_param(request.args, "year") or self.template_years()[1]
+        try:
+            content = templates.template_workbook(kind, self.model(), year)
+        except UserError as error:
+            return refuse(str(error))
+        return Response(
+            content,
+            mimetype=templates.MIMETYPE,
+            headers={
+                "Content-Disposition": f'attachment; filename="{templates.filename(kind, year)}"'
+            },
         )
