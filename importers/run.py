@@ -191,24 +191,8 @@ def run_import(
         mapping = mapping_for(ledger, config)
         if decision is not None and decision not in ledger.registers.decisions:
             raise UserError(f"Beslutet {decision} (--decision) finns inte i beslutsregistret.")
-        known = known_row_ids(ledger.entries)
-        existing = list(ledger.entries)
-        staged: list[_Staged] = []
-        for index, source in enumerate(paths):
-            with collector_paused():
-                located = first.result() if first and index == 0 else None
-                if located is None or reread(located, mapping.formats):
-                    located = locate_file(source, mapping.formats)
-                existing += _unbuilt(staged, located.kind.name)
-                extraction = importer_for(located.kind, mapping, decision).read(
-                    source, existing, located
-                )
-            stage = _deduplicated(extraction, known, more=index + 1 < len(paths))
-            if not extraction.rejected:
-                _check_accounts(ledger, extraction, stage)
-            if index + 1 < len(paths):  # the next file's importer sees these entries
-                existing += [item.entry for item in stage.new]
-            staged.append(stage)
+        staged = _stage_all(paths, first, ledger, mapping, decision)
+        first = ahead = None  # the sheet as read is not needed any more
         failed = any(stage.extraction.rejected for stage in staged)
         files = tuple(
             _summary(
@@ -223,9 +207,42 @@ def run_import(
         if dry_run or failed:
             return ImportSummary(files, (), dry_run, notices)
         changes = _plan(ledger, staged, kept_at or {}, extra, imported_on)
-        written = _commit(path, changes)
-        warnings = tuple(missing_archives(load_ledger(path))) if written else ()
+        # Everything read and booked is in `changes` now. Let it go before the
+        # written ledger is loaded to be checked, so that the two are never held
+        # at once; that load's ledger also gives the warnings.
+        del ledger, staged, extra
+        written, after = _commit_loaded(path, changes)
+        warnings = tuple(missing_archives(after)) if after is not None else ()
         return ImportSummary(files, written, dry_run, notices + warnings)
+
+
+def _stage_all(
+    paths: Sequence[Path],
+    first: Future[Located] | None,
+    ledger: Ledger,
+    mapping: Mapping,
+    decision: str | None,
+) -> list[_Staged]:
+    """Read, book and deduplicate every file, in order; `first` is the first file's reading."""
+    known = known_row_ids(ledger.entries)
+    existing = list(ledger.entries)
+    staged: list[_Staged] = []
+    for index, source in enumerate(paths):
+        with collector_paused():
+            located = first.result() if first and index == 0 else None
+            if located is None or reread(located, mapping.formats):
+                located = locate_file(source, mapping.formats)
+            existing += _unbuilt(staged, located.kind.name)
+            extraction = importer_for(located.kind, mapping, decision).read(
+                source, existing, located
+            )
+        stage = _deduplicated(extraction, known, more=index + 1 < len(paths))
+        if not extraction.rejected:
+            _check_accounts(ledger, extraction, stage)
+        if index + 1 < len(paths):  # the next file's importer sees these entries
+            existing += [item.entry for item in stage.new]
+        staged.append(stage)
+    return staged
 
 
 def _deduplicated(extraction: Extraction, known: set[str], more: bool) -> _Staged:
@@ -474,15 +491,26 @@ def _commit(path: Path, changes: Changes) -> tuple[str, ...]:
     they were. Once the changed ledger has passed its check the change is
     committed; if dropping its backups then fails, the next opener does it.
     """
+    written, _ = _commit_loaded(path, changes)
+    return written
+
+
+def _commit_loaded(path: Path, changes: Changes) -> tuple[tuple[str, ...], Ledger | None]:
+    """`_commit`, and the ledger as loaded to check it (None when nothing was written).
+
+    The caller reads what it needs of the changed ledger from that load:
+    loading a big ledger again would cost as much as the check itself.
+    """
     if not changes.paths():
-        return ()
+        return (), None
     try:
         transaction = changes.begin()
     except OSError as error:
         raise UserError(f"{WRITE_FAILED}: {describe_os_error(error)}; inget ändrades.") from None
     try:
         transaction.apply()
-        problem = _problem_after(load_ledger(path), changes)
+        after = load_ledger(path)
+        problem = _problem_after(after, changes)
         if problem is None:
             transaction.commit()
     except BaseException as error:
@@ -497,7 +525,7 @@ def _commit(path: Path, changes: Changes) -> tuple[str, ...]:
         raise UserError(problem)
     with contextlib.suppress(OSError):
         transaction.finish()
-    return tuple(str(p) for p in changes.paths())
+    return tuple(str(p) for p in changes.paths()), after
 
 
 def _roll_back(transaction: Transaction, cause: BaseException | None) -> None:
