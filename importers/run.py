@@ -36,7 +36,7 @@ from ctc.importers.booking.batch import CostBatch
 from ctc.importers.booking.extraction import AnyItem, Extraction
 from ctc.importers.booking.importer import known_row_ids
 from ctc.importers.kinds.recognise import locate_file, reread
-from ctc.importers.reading.fastread import prepare_reading
+from ctc.importers.reading.fastread import give_back_memory, prepare_reading
 from ctc.importers.reading.identity import file_sha256
 from ctc.importers.reading.layout import Located
 from ctc.importers.registry import importer_for
@@ -501,16 +501,22 @@ def _commit_loaded(path: Path, changes: Changes) -> tuple[tuple[str, ...], Ledge
     The caller reads what it needs of the changed ledger from that load:
     loading a big ledger again would cost as much as the check itself.
     """
-    if not changes.paths():
+    written = changes.paths()
+    if not written:
         return (), None
     try:
         transaction = changes.begin()
     except OSError as error:
         raise UserError(f"{WRITE_FAILED}: {describe_os_error(error)}; inget ändrades.") from None
+    # Staged on disk now: the new texts (as big as the rows imported) need not
+    # be held while the changed ledger is loaded.
+    texts = list(changes.texts)
+    changes.texts.clear()
+    give_back_memory()
     try:
         transaction.apply()
         after = load_ledger(path)
-        problem = _problem_after(after, changes)
+        problem = _problem_after(after, texts)
         if problem is None:
             transaction.commit()
     except BaseException as error:
@@ -525,7 +531,7 @@ def _commit_loaded(path: Path, changes: Changes) -> tuple[tuple[str, ...], Ledge
         raise UserError(problem)
     with contextlib.suppress(OSError):
         transaction.finish()
-    return tuple(str(p) for p in changes.paths()), after
+    return tuple(str(p) for p in written), after
 
 
 def _roll_back(transaction: Transaction, cause: BaseException | None) -> None:
@@ -542,11 +548,12 @@ def _roll_back(transaction: Transaction, cause: BaseException | None) -> None:
         ) from None
 
 
-def _problem_after(after: Ledger, changes: Changes) -> str | None:
+def _problem_after(after: Ledger, texts: Iterable[Path]) -> str | None:
+    """Why the changed ledger (`texts`: the files written) fails, or None."""
     if after.errors:
         return refusal(after.errors)
     included = {Path(name).resolve() for name in after.options_map.get("include", [])}
-    for written in changes.texts:
+    for written in texts:
         if written.suffix == ".beancount" and written.resolve() not in included:
             relative = written.relative_to(after.path.parent).as_posix()
             return (
