@@ -30,6 +30,7 @@ from workbooks import HEADER
 
 from ctc.errors import UserError
 from ctc.importers.reading import bounds
+from ctc.importers.reading import package as package_module
 from ctc.importers.reading.columns import column_index, column_letter
 from ctc.importers.reading.fastread import FAST_READ_BYTES
 
@@ -236,3 +237,20 @@ def test_a_part_that_inflates_past_its_declared_size_is_refused(tmp_path):
     path.write_bytes(bytes(data))
     with zipfile.ZipFile(path) as package, pytest.raises(UserError, match=r"trasig.*sheet1\.xml"):
         bounds.sheet_extent(path, package, package.getinfo(SHEET))
+
+
+def test_error_cells_are_found_piece_by_piece_as_in_the_whole(tmp_path, monkeypatch):
+    # Error cells are searched in pieces, so that a sheet inflating to a gigabyte is never
+    # held whole; pieces of a few hundred bytes cut the sheet everywhere a cell may be cut.
+    cell = '<c r="C{n}" t="e"><v>#REF!</v></c><c r="D{n}" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    plain = '<c r="A{n}"><v>1</v></c><c r="B{n}" t="inlineStr"><is><t>x</t></is></c>'
+    rows = "".join(f'<row r="{n}">{plain}{cell}</row>'.format(n=n) for n in range(1, 300))
+    xml = sheet_xml(rows)
+    path = tmp_path / "fel.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(SHEET, xml)
+    whole = package_module.error_cells(xml)
+    assert len(whole) == 2 * 299
+    monkeypatch.setattr(package_module, "ERROR_CHUNK", 333)
+    with zipfile.ZipFile(path) as package:
+        assert package_module.sheet_error_cells(package, SHEET) == whole
