@@ -23,16 +23,17 @@ from pathlib import Path
 
 import pytest
 from conftest import PROCESS_TIMEOUT
-from oddfiles import rezip
+from oddfiles import rezip, xlsb
 from test_import_errors import example_copy as shared_example_copy  # noqa: F401
-from test_import_hostile import xlsxwriter_export
-from workbooks import HEADER
+from test_import_hostile import _serial, xlsxwriter_export
+from workbooks import HEADER, ROWS, export
 
 from ctc.errors import UserError
-from ctc.importers.reading import bounds
+from ctc.importers.kinds.recognise import locate_file
+from ctc.importers.reading import bounds, fastread
 from ctc.importers.reading import package as package_module
 from ctc.importers.reading.columns import column_index, column_letter
-from ctc.importers.reading.fastread import FAST_READ_BYTES
+from ctc.importers.reading.fastread import FAST_READ_BYTES, sheet_heads
 
 LIMIT_KIB = 500 * 1024
 PADDING = FAST_READ_BYTES + (200 << 10)
@@ -216,6 +217,9 @@ ROW = '<row r="{n}"><c r="A{n}"><v>1</v></c><c r="B{n}" t="inlineStr"><is><t>x</
         ('<row r="900000"><c t="s"><v>0</v></c></row>', (900000, 2)),
         ('<row r="7"><x:c r="E7"><x:v>1</x:v></x:c></row>', (400, 5)),
         ("<row r='7'><c r='F7'><v>1</v></c></row>", (400, 6)),
+        ('<row r="7"><c r="xfd7"><v>1</v></c></row>', (400, 16384)),
+        ('<row r="7"><c r="Ab7"><v>1</v></c></row>', (400, 28)),
+        ('<row r="7"><c\tr="H7"><v>1</v></c></row>', (400, 8)),
     ],
 )
 def test_the_scan_finds_how_far_the_cells_reach(tmp_path, monkeypatch, extra, expected):
@@ -254,3 +258,31 @@ def test_error_cells_are_found_piece_by_piece_as_in_the_whole(tmp_path, monkeypa
     monkeypatch.setattr(package_module, "ERROR_CHUNK", 333)
     with zipfile.ZipFile(path) as package:
         assert package_module.sheet_error_cells(package, SHEET) == whole
+
+
+def test_a_genuine_export_is_scanned_without_reading_it_tag_by_tag(tmp_path, monkeypatch):
+    def slow(*args: object) -> None:
+        raise AssertionError("read tag by tag")
+
+    monkeypatch.setattr(bounds, "_scan_tags", slow)
+    monkeypatch.setattr(bounds, "CHUNK", 4096)
+    rows = [[f"V{n}", n, "x" * (n % 17), n * 1.5] for n in range(3000)]
+    path = export(tmp_path / "utfall.xlsx", rows=rows, header=["Ver.nr", "Konto", "Text", "Belopp"])
+    assert bounds.bounded(path, sheet_heads(path))
+
+
+def test_a_big_binary_workbook_is_read_the_careful_way(tmp_path, monkeypatch):
+    # Its sheets cannot be scanned for how far they reach, nor placed by their XML: it is
+    # never read column-wise, unprobed, in the importer's own process.
+    import fastexcel
+
+    def unprobed(*args: object) -> None:
+        raise AssertionError("read column-wise")
+
+    monkeypatch.setattr(fastread, "FAST_READ_BYTES", 0)
+    monkeypatch.setattr(fastexcel, "read_excel", unprobed)
+    rows = [[_serial(value) for value in row] for row in ROWS]
+    path = xlsb(tmp_path / "utfall.xlsb", [list(HEADER), *rows])
+    assert fastread.read_text_sheets(path) is None
+    located = locate_file(path)
+    assert located.frame is None and located.sheet == "Utfall"

@@ -53,7 +53,8 @@ HEAD_BYTES = 1 << 16
 REFERENCE = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-CELL_NAME = re.compile(rb"([A-Z]+)([0-9]+)$")
+CELL_NAME = re.compile(rb"([A-Za-z]+)([0-9]+)$")
+"""A cell reference as calamine reads it (either case); any other is an error there."""
 
 
 @dataclass(slots=True)
@@ -102,14 +103,16 @@ def _later(token: str, first: str, last: str) -> str:
 
 
 def _beyond(extent: Extent) -> str:
-    """Cells past the extent so far, and any cell not written as `<c r="A1"` (group 1).
+    """Cells past the extent so far, and any cell not written as `<c r="A1"` (group 1:
+    no reference, lower-case letters, a namespace prefix ...).
 
     Written without look-arounds, so that both Python's and polars' (Rust's)
     regular expressions take it.
     """
     last_column = column_letter(max(extent.columns - 1, 0))
     return (
-        r'(<c(?:[\t\n\r/>]| [^r]| r[^=]| r=[^"])|:c[\t\n\r /]|:c>)'
+        r'(<c(?:[\t\n\r/>]| [^r]| r[^=]| r=[^"]| r="[A-Z]*[^A-Z0-9]| r="[A-Z]+[0-9]+[^0-9"])'
+        r"|:c[\t\n\r /]|:c>)"
         rf'|<c r="(?:(?:{_later(last_column, "A", "Z")})[0-9]'
         rf'|[A-Z]+(?:{_later(str(max(extent.rows, 1)), "0", "9")})")'
     )
@@ -211,7 +214,8 @@ def _scan_tags(chunks: Iterator[bytes], extent: Extent) -> None:
             reference = _attribute(attributes)
             cell = CELL_NAME.match(reference) if reference is not None else None
             if cell is not None:
-                row_of, column = int(cell.group(2)) - 1, column_index(cell.group(1).decode())
+                row_of = int(cell.group(2)) - 1
+                column = column_index(cell.group(1).decode().upper())
             else:
                 row_of = row
             extent.cells += 1
