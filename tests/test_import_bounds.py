@@ -195,7 +195,7 @@ def sheet_xml(rows: str) -> bytes:
     ).encode()
 
 
-def extent_of(tmp_path: Path, xml: bytes) -> bounds.Extent:
+def extent_of(tmp_path: Path, xml: bytes) -> bounds.Extent | None:
     path = tmp_path / "blad.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr(SHEET, xml)
@@ -226,6 +226,7 @@ def test_the_scan_finds_how_far_the_cells_reach(tmp_path, monkeypatch, extra, ex
     monkeypatch.setattr(bounds, "CHUNK", 4096)  # many chunks, tags cut at their ends
     rows = [ROW.format(n=n) for n in range(1, 401)]
     extent = extent_of(tmp_path, sheet_xml("".join(rows[:200]) + extra + "".join(rows[200:])))
+    assert extent is not None
     assert (extent.rows, extent.columns) == expected
 
 
@@ -286,3 +287,17 @@ def test_a_big_binary_workbook_is_read_the_careful_way(tmp_path, monkeypatch):
     assert fastread.read_text_sheets(path) is None
     located = locate_file(path)
     assert located.frame is None and located.sheet == "Utfall"
+
+
+def test_a_sheet_that_would_take_the_scan_too_long_is_left_to_the_probe(tmp_path, monkeypatch):
+    # Rows counting up within each piece, each piece ending on a low row: every cell is past
+    # the extent of its piece. Irregular cells in a sheet too big to read tag by tag likewise.
+    monkeypatch.setattr(bounds, "CHUNK", 4096)
+    monkeypatch.setattr(bounds, "MAX_MATCHES", 500)
+    rows = "".join(
+        ROW.format(n=n) + '<row r="1"><c r="A1"><v>1</v></c></row>' for n in range(2, 2000)
+    )
+    assert extent_of(tmp_path, sheet_xml(rows)) is None
+    monkeypatch.setattr(bounds, "MAX_TAG_SCAN", 1000)
+    irregular = "".join(f"<row><c><v>{n}</v></c></row>" for n in range(2000))
+    assert extent_of(tmp_path, sheet_xml(irregular)) is None

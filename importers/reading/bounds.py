@@ -39,7 +39,8 @@ from ctc.importers.reading.package import names, sheet_parts
 from ctc.importers.reading.sandbox import MAX_COLUMNS, MAX_SHEETS
 
 SCANNED_BYTES = 10 << 20
-"""Files below this size are scanned before the column-wise read; bigger ones are not."""
+"""Files below this size are scanned before the column-wise read; bigger ones are not
+(for a 1 048 575-row export the scan would add about a third to the import's time)."""
 FAST_CELLS = 4 << 20
 """The largest grid (rows x columns) read without a probe: about 300 MB in the reader."""
 SPARSE = 8
@@ -48,6 +49,11 @@ cell, refused; a denser one is probed."""
 MAX_XML_RATIO = 32
 """Most bytes of XML per byte of file read without a probe (exports inflate about ten times)."""
 CHUNK = 4 << 20
+MAX_MATCHES = 100_000
+"""Most cells past the extent handled one by one in a sheet; a genuine export has a few
+chunks' worth at most (a column first filled far down). More is left to the probe."""
+MAX_TAG_SCAN = 16 << 20
+"""Largest sheet XML read tag by tag (a few seconds); a bigger irregular one is probed."""
 HEAD_BYTES = 1 << 16
 """How much of a sheet is read cell by cell for the extent its first rows have."""
 REFERENCE = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
@@ -134,6 +140,10 @@ class IrregularError(Exception):
     """The sheet is not written the way the fast scan expects: read it tag by tag."""
 
 
+class ScanLimitError(Exception):
+    """The sheet would take the scan too long: leave it to the probe and its time limit."""
+
+
 def _whole_tags(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """The chunks re-cut before their last `<`, so that no piece ends inside a tag."""
     rest = b""
@@ -151,26 +161,34 @@ def _whole_tags(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 def _scan_regular(chunks: Iterator[bytes], extent: Extent) -> None:
     """Find the extent of a sheet written as exports are; `IrregularError` if it is not."""
-    first = True
-    for data in _whole_tags(chunks):
-        if first:  # the first rows set the extent the rest is compared with
+    matches = 0
+    for index, data in enumerate(_whole_tags(chunks)):
+        if index == 0:  # the first rows set the extent the rest is compared with
             for letters, number in REFERENCE.findall(data, 0, HEAD_BYTES):
                 extent.add(int(number) - 1, column_index(letters.decode()))
-            first = False
         last = _last_reference(data)
         if last is not None:
             extent.add(int(last.group(2)) - 1, column_index(last.group(1).decode()))
         beyond = _beyond(extent)
-        if not _any(beyond, data):
-            continue
-        for match in re.finditer(beyond.encode(), data):
-            if match.group(1) is not None:
-                raise IrregularError
-            cell = REFERENCE.match(data, match.start())
-            if cell is None:
-                raise IrregularError
-            if not _empty(data, cell.end()):
-                extent.add(int(cell.group(2)) - 1, column_index(cell.group(1).decode()))
+        if _any(beyond, data):
+            matches += _take_beyond(data, beyond, extent)
+            if matches > MAX_MATCHES:
+                raise ScanLimitError
+
+
+def _take_beyond(data: bytes, beyond: str, extent: Extent) -> int:
+    """Add the piece's cells past the extent (those with a value); how many there were."""
+    count = 0
+    for match in re.finditer(beyond.encode(), data):
+        cell = REFERENCE.match(data, match.start()) if match.group(1) is None else None
+        if cell is None:
+            raise IrregularError
+        if not _empty(data, cell.end()):
+            extent.add(int(cell.group(2)) - 1, column_index(cell.group(1).decode()))
+        count += 1
+        if count > MAX_MATCHES:
+            break
+    return count
 
 
 def _last_reference(data: bytes) -> re.Match[bytes] | None:
@@ -259,15 +277,19 @@ def _inflated(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> It
         )
 
 
-def sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
-    """How far the cells of one worksheet part reach."""
+def sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent | None:
+    """How far the cells of one worksheet part reach; None if finding out would take too long."""
     extent = Extent()
     try:
         _scan_regular(_inflated(path, archive, info), extent)
         if extent.grid > FAST_CELLS:  # only then does it matter how many cells there are
             for data in _whole_tags(_inflated(path, archive, info)):
                 extent.cells += data.count(b'<c r="')
+    except ScanLimitError:
+        return None
     except IrregularError:
+        if info.file_size > MAX_TAG_SCAN:
+            return None
         extent = Extent()
         _scan_tags(_inflated(path, archive, info), extent)
     return extent
@@ -300,6 +322,8 @@ def bounded(path: Path, heads: dict[str, bytes]) -> bool:
                         pass
                 continue
             extent = sheet_extent(path, archive, info)
+            if extent is None:
+                return False
             _refuse_far(path, sheet, extent)
             dense = dense and extent.grid <= FAST_CELLS
     return dense
