@@ -391,6 +391,8 @@ def entry_location(entry: data.Directive) -> str:
 
 def entry_decisions(entry: data.Transaction) -> tuple[str, ...]:
     """The decisions an entry cites: its `decision` metadata first, then its links."""
+    if not entry.links and "decision" not in entry.meta:
+        return ()  # most imported rows cite nothing: skip the work below
     cited = []
     value = entry.meta.get("decision")
     if isinstance(value, str) and value.strip():
@@ -451,6 +453,9 @@ def funding_decision(history: History, spell: Spell) -> str | None:
 
 # --- Building the frame ------------------------------------------------------------
 
+NONE: tuple[None, None] = (None, None)
+"""No position and no decision: a cost line that belongs to no position."""
+
 
 def cost_lines(
     entries: Iterable[data.Directive],
@@ -467,6 +472,17 @@ def cost_lines(
     counterparty's committee and whether city-wide totals eliminate it.
     """
     index = unit_index(history or {})
+    # Many payroll rows share a unit and a day: their position is looked up once.
+    positions: dict[tuple[str | None, datetime.date], tuple[str | None, str | None]] = {}
+
+    def position(unit: str | None, day: datetime.date) -> tuple[str | None, str | None]:
+        found = positions.get((unit, day))
+        if found is None:
+            spell = position_of(index, unit, day)
+            found = (spell.position_id, funding_decision(history or {}, spell)) if spell else NONE
+            positions[(unit, day)] = found
+        return found
+
     lines = []
     for entry in entries:
         if not isinstance(entry, data.Transaction):
@@ -485,7 +501,7 @@ def cost_lines(
             unit = entry.meta.get(RESPONSIBILITY)
             unit = str(unit) if unit is not None else None
             area = entry.meta.get(AREA)
-            spell = position_of(index, unit, entry.date) if cost_type in PERSONNEL_KINDS else None
+            ident, decision = position(unit, entry.date) if cost_type in PERSONNEL_KINDS else NONE
             line = CostLine(
                 entry.date,
                 parsed.municipality,
@@ -497,8 +513,8 @@ def cost_lines(
                 amount,
                 entry,
                 area=str(area) if area else None,
-                position=spell.position_id if spell else None,
-                position_decision=funding_decision(history or {}, spell) if spell else None,
+                position=ident,
+                position_decision=decision,
                 decisions=entry_decisions(entry),
                 source=source_of(entry.meta),
             )
