@@ -21,6 +21,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -97,11 +98,25 @@ def bench_ledger(main: Path, size: int, cache: Path, trace_year: int | None) -> 
     }
 
 
-def bench_pages(main: Path, size: int, page_repeats: int) -> dict:
-    """Fava's income statement and our dashboard; the dashboard's first load against the statement."""
+def bench_pages(main: Path, size: int, page_repeats: int, cache: Path) -> dict:
+    """Fava's income statement and our dashboard; the dashboard's first load against the statement.
+
+    The server finds the caches the reports before it filled (`report-caches`),
+    as it would after a user's `ctc report`: its first dashboard then reads
+    the frame cache's summary instead of building the Frame.
+    """
     import bench_fava
 
-    pages = bench_fava.bench_pages(main, repeats=page_repeats)
+    caches = str(cache / "report-caches")
+    before = os.environ.get("CTC_CACHE_DIR")
+    os.environ["CTC_CACHE_DIR"] = caches  # the server inherits the environment
+    try:
+        pages = bench_fava.bench_pages(main, repeats=page_repeats)
+    finally:
+        if before is None:
+            os.environ.pop("CTC_CACHE_DIR", None)
+        else:
+            os.environ["CTC_CACHE_DIR"] = before
     statement = pages["fava_income_statement"]
     dashboard = pages["ctc_dashboard"]
     pages["ratios"]["dashboard_first_vs_income_statement"] = bench.ratio(
@@ -138,7 +153,7 @@ def bench_reports(
     for main, size, year in ledgers:
         entry = bench_ledger(main, size, cache, year)
         if fava:
-            entry["fava"] = bench_pages(main, size, page_repeats)
+            entry["fava"] = bench_pages(main, size, page_repeats, cache)
         results.append(entry)
     return results
 
@@ -164,6 +179,79 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+PROCESSES = {
+    "bean_check": "`bean-check --no-cache`",
+    "ctc_check": "`ctc check`, cold",
+    "ctc_report_yearly": "`ctc report yearly`, cold",
+    "ctc_report_yearly_first": "first report (fills the caches)",
+    "ctc_check_warm": "`ctc check`, warm",
+    "ctc_report_yearly_warm": "`ctc report yearly`, warm",
+    "ctc_trace_warm": "`ctc trace`, warm",
+}
+"""Measurement -> its column heading in docs/benchmarks.md."""
+
+
+def ledger_name(entry: dict) -> str:
+    """A ledger as a table row names it: its size, and `given` for one not generated."""
+    generated = "/ledger_" in entry["ledger"]
+    return f"{entry['transactions']:,}" + ("" if generated else " (given)")
+
+
+def markdown(results: list[dict]) -> list[str]:
+    """The Markdown tables of docs/benchmarks.md: seconds and MB, per row, ratios, Fava."""
+    names = [n for n in PROCESSES if all(n in e["measurements"] for e in results)]
+    head = "| transactions | " + " | ".join(PROCESSES[n] for n in names) + " |"
+    rule = "|---:|" + "---:|" * len(names)
+    lines = ["Seconds and peak MB, fastest run:", "", head, rule]
+    for e in results:
+        cells = [
+            f"{e['measurements'][n]['seconds']:.2f} s, {e['measurements'][n]['peak_mb']:.0f} MB"
+            for n in names
+        ]
+        lines.append(f"| {ledger_name(e)} | " + " | ".join(cells) + " |")
+    lines += ["", "Per transaction (µs, KB of peak memory):", "", head, rule]
+    for e in results:
+        cells = [
+            f"{e['per_row'][n]['us_per_row']:.1f} µs, {e['per_row'][n]['kb_per_row']:.2f} KB"
+            for n in names
+        ]
+        lines.append(f"| {ledger_name(e)} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| transactions | warm report / bean-check | warm trace / bean-check (committee, year) "
+        "| dashboard's first load / income statement (median; first load) |",
+        "|---:|---:|---:|---:|",
+    ]
+    for e in results:
+        r, pages = e["ratios"], (e.get("fava") or {}).get("ratios", {})
+        dash = (
+            f"{pages['dashboard_first_vs_income_statement']}; "
+            f"{pages['dashboard_first_vs_income_statement_first']}"
+            if pages
+            else "–"
+        )
+        trace = f"{r['trace_warm_vs_bean_check']} ({e['trace']['committee']}, {e['trace']['year']})"
+        lines.append(f"| {ledger_name(e)} | {r['report_warm_vs_bean_check']} | {trace} | {dash} |")
+    with_fava = [e for e in results if e.get("fava")]
+    if with_fava:
+        lines += [
+            "",
+            "| transactions | Fava loads the ledger | server peak | income statement, median "
+            "(first load) | dashboard, first load | dashboard, median |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for e in with_fava:
+            f = e["fava"]
+            statement, dashboard = f["fava_income_statement"], f["ctc_dashboard"]
+            lines.append(
+                f"| {ledger_name(e)} | {f['server']['ledger_load_seconds']:.2f} s "
+                f"| {f['server']['peak_rss_mb']:.0f} MB "
+                f"| {statement['seconds']:.3f} s ({statement['first_load_seconds']:.2f} s) "
+                f"| {dashboard['first_load_seconds']:.2f} s | {dashboard['seconds']:.3f} s |"
+            )
+    return lines
+
+
 def parse_args() -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -176,12 +264,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--page-repeats", type=int, default=3)
     parser.add_argument("--no-fava", action="store_true", help="skip the browser measurements")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        nargs="+",
+        help="print the tables of these runs' JSON, measure nothing",
+    )
     return parser.parse_args()
 
 
 def main() -> int:
     """Generate the ledgers, measure, print."""
     args = parse_args()
+    if args.markdown:
+        runs = [json.loads(path.read_text(encoding="utf-8")) for path in args.markdown]
+        print("\n".join(markdown([entry for run in runs for entry in run["reports"]])))
+        return 0
     bench.REPEATS[0] = args.repeats
     results = bench_reports(
         args.transactions,

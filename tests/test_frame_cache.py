@@ -220,3 +220,41 @@ def test_the_summary_gives_every_grouping_to_the_ore(ledger):
             short = yearly_report(summary, by, unit="kr")
             assert short.records == full.records
             assert short.tables == full.tables
+
+
+@pytest.mark.parametrize("account", [None, "KS", "Expenses:Malmo:FrN", "Income", "Linkoping"])
+@pytest.mark.parametrize("span", [(2018, 2023), (2024, 2025), None])
+def test_the_dashboard_of_the_summary_is_the_dashboard_of_the_frame(ledger, account, span):
+    """Fava's first page reads the summary: every panel must be what the whole frame gives."""
+    from ctc.fava.dashboard import build_dashboard
+    from ctc.fava.matching import account_predicate
+
+    frame = load_ledger(ledger).frame
+    summary = dataclasses.replace(frame, costs=frame_cache.summarise(frame.costs))
+    predicate = account_predicate(account)
+    assert build_dashboard(summary, predicate, span) == build_dashboard(frame, predicate, span)
+
+
+def test_fava_first_page_from_the_cache_is_the_page_without_it(ledger, monkeypatch):
+    """The served dashboard reads the frame cache's summary when a report stored it."""
+    from ctc.serve import create_app
+
+    def first_page() -> str:
+        client = create_app(ledger).test_client()
+        page = client.get("/", follow_redirects=True)
+        assert page.status_code == 200
+        return page.get_data(as_text=True)
+
+    without = first_page()
+    assert not frame_cache.cache_file(ledger).exists()  # the server writes no cache
+    cached("report", "yearly", str(ledger))
+    found = []
+    real = frame_cache.summary_frame
+
+    def spy(*args):
+        found.append(real(*args))
+        return found[-1]
+
+    monkeypatch.setattr(frame_cache, "summary_frame", spy)
+    assert first_page() == without
+    assert found and found[0] is not None  # a hit: the summary came from the cache
