@@ -252,19 +252,28 @@ def build_manifest(main: Path, loaded: Loaded) -> Manifest:
     return Manifest(code_fingerprint(), files, globs, paths, folders)
 
 
+def current_header(handle: BinaryIO, main: Path, layout: int = FORMAT) -> bool:
+    """Read a cache file's header: whether it is of this layout, for `main`, and current.
+
+    The header is `(layout, main file, Manifest)`, written first, so a miss is
+    decided before anything else is read (this cache's and `ctc.frame_cache`'s).
+    """
+    header = pickle.load(handle)  # noqa: S301 (the user's own cache folder)
+    return (
+        isinstance(header, tuple)
+        and len(header) == 3
+        and header[0] == layout
+        and header[1] == str(main)
+        and isinstance(header[2], Manifest)
+        and header[2].is_current()
+    )
+
+
 def read(main: Path, folder: Path | None = None) -> Loaded | None:
     """The cached load of `main` if it is current, else None (never an error)."""
     try:
         with cache_file(main, folder).open("rb") as handle:
-            header = pickle.load(handle)  # noqa: S301 (the user's own cache folder)
-            if not (
-                isinstance(header, tuple)
-                and len(header) == 3
-                and header[0] == FORMAT
-                and header[1] == str(main)
-                and isinstance(header[2], Manifest)
-                and header[2].is_current()
-            ):
+            if not current_header(handle, main):
                 return None
             with collector_paused():
                 loaded = pickle.load(handle)  # noqa: S301

@@ -40,6 +40,10 @@ class Source:
             parts.append(f"rad {self.row}")
         return ", ".join(parts)
 
+    def __reduce__(self) -> tuple[type[Source], tuple[object, ...]]:
+        """Pickle as a call with the fields (a trace unpickles one per line; see `CostLine`)."""
+        return (Source, (self.file, self.sheet, self.row, self.sha256, self.row_id))
+
 
 def source_of(meta: dict[str, Any] | None) -> Source | None:
     """The source recorded in an entry's metadata, or None for a hand-written entry."""

@@ -414,6 +414,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3, help="runs per process; fastest counts")
     parser.add_argument("--page-repeats", type=int, default=3, help="page loads timed per page")
     parser.add_argument("--no-fava", action="store_true", help="skip the browser measurements")
+    parser.add_argument(
+        "--report-transactions",
+        type=int,
+        action="append",
+        help="also measure reports, trace and dashboard on a ledger this size (bench_reports.py)",
+    )
     return parser.parse_args()
 
 
@@ -444,6 +450,12 @@ def main() -> int:
         if args.no_fava
         else bench_fava(Path(ledger["folder"]) / "main.beancount", args.page_repeats),
     }
+    if args.report_transactions:
+        import bench_reports
+
+        report["reports"] = bench_reports.bench_reports(
+            args.report_transactions, args.cache, args.seed, not args.no_fava, args.page_repeats
+        )
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else table(report))
     return 0
 

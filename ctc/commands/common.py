@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -11,9 +12,11 @@ from typing import Annotated
 
 import typer
 
+from ctc import frame_cache, load_cache
 from ctc.errors import UserError
 from ctc.files import atomic_write_bytes
-from ctc.ledger import LEDGER_ENV, Ledger, load_ledger, require_clean
+from ctc.ledger import LEDGER_ENV, Ledger, load_ledger, require_clean, resolve_ledger_path
+from ctc.recovery import open_books
 from ctc.reports.frame import Frame
 from ctc.reports.labels import LANGS
 from ctc.reports.result import Report, stamp
@@ -42,6 +45,10 @@ OutputOpt = Annotated[
 ]
 LangOpt = Annotated[str, typer.Option(help="Språk: sv eller en.")]
 
+WarmFrame = Callable[[Path, Path], Frame | None]
+"""A report's frame from the frame cache (`ctc.frame_cache`): (the main file's absolute
+path, the path as given) -> the frame, or None when the cache is not current."""
+
 
 def open_ledger(path: Path | None, clean: bool = True) -> Ledger:
     """Load the ledger, say on stderr what opening it did first, and refuse one with errors.
@@ -53,6 +60,28 @@ def open_ledger(path: Path | None, clean: bool = True) -> Ledger:
     if ledger.notice:
         typer.echo(ledger.notice, err=True)
     return require_clean(ledger) if clean else ledger
+
+
+def open_frame(path: Path | None, warm: WarmFrame | None = None) -> Frame:
+    """The frame a report reads: from the frame cache when `warm` finds it current, else loaded.
+
+    With `warm` (a report the frame cache can answer) a full load also stores
+    the frame, so the next such report on the unchanged ledger reads no
+    entries. An import a crash interrupted is recovered first either way.
+    """
+    if warm is None or not load_cache.enabled():
+        return open_ledger(path).frame
+    resolved = resolve_ledger_path(path)
+    notice = open_books(resolved)
+    if notice:
+        typer.echo(notice, err=True)
+    # Absolute as `load_ledger` makes it (links kept): the caches are keyed on it.
+    frame = warm(Path(os.path.abspath(resolved)), resolved)  # noqa: PTH100
+    if frame is not None:
+        return frame
+    ledger = open_ledger(path)
+    frame_cache.write(ledger)
+    return ledger.frame
 
 
 def echo(text: str) -> None:
@@ -101,15 +130,16 @@ def run(
     unit: str,
     lang: str,
     build: Callable[[Frame], Report],
+    warm: WarmFrame | None = None,
 ) -> None:
     """Check the shared options, load the ledger's frame, build the report and write it.
 
     The options are checked before the ledger is loaded, so a mistake in them
-    is reported at once.
+    is reported at once. `warm` lets the frame cache answer (`open_frame`).
     """
     chosen = choose_format(fmt, output)
     check_unit_and_lang(unit, lang)
-    emit(build(open_ledger(ledger).frame), chosen, output)
+    emit(build(open_frame(ledger, warm)), chosen, output)
 
 
 def emit(report: Report, fmt: str | None, output: Path | None) -> None:

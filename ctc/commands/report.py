@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from ctc import frame_cache
 from ctc.commands.common import (
     FormatOpt,
     LangOpt,
@@ -57,7 +58,17 @@ def report_of(
     ledger, fmt, output, unit, lang = options
     given: Args = {key: value for key, value in args.items() if value is not None}
     if publish is None:
-        run(ledger, fmt, output, unit, lang, lambda f: build_report(f, kind, given, unit, lang))
+        # Yearly sums only: the frame cache's summary answers it (`ctc.frame_cache`).
+        warm = frame_cache.summary_frame if kind == "yearly" else None
+        run(
+            ledger,
+            fmt,
+            output,
+            unit,
+            lang,
+            lambda f: build_report(f, kind, given, unit, lang),
+            warm,
+        )
         return
     choose_format(fmt, output)
     check_unit_and_lang(unit, lang)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ctc import frame_cache
 from ctc.commands.common import FormatOpt, LangOpt, LedgerArg, OutputOpt, run
-from ctc.reports.trace import parse_cost_type, trace_report
+from ctc.reports.frame import Frame
+from ctc.reports.trace import parse_cost_type, resolve_committee, trace_report
 
 
 def trace(
@@ -25,6 +28,19 @@ def trace(
 ) -> None:
     """Posterna bakom en nämnds kostnad ett år, med källa (fil, blad, rad) och beslut."""
     parse_cost_type(cost_type)
+
+    def warm(main: Path, shown: Path) -> Frame | None:
+        # The committee's lines of the year, from the frame cache's detail.
+        return frame_cache.trace_frame(
+            main, shown, lambda summary: [(year, *resolve_committee(summary, committee))]
+        )
+
     run(
-        ledger, fmt, output, "kr", lang, lambda f: trace_report(f, committee, year, cost_type, lang)
+        ledger,
+        fmt,
+        output,
+        "kr",
+        lang,
+        lambda f: trace_report(f, committee, year, cost_type, lang),
+        warm,
     )

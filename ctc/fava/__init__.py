@@ -21,7 +21,9 @@ dashboard says so.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 import secrets
 import threading
 from collections import OrderedDict
@@ -33,6 +35,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from ctc import frame_cache, load_cache
 from ctc.errors import UserError
 from ctc.fava import import_page, importing, matching
 from ctc.fava.dashboard import MOTION_SPAN, Dashboard, Panel, build_dashboard, report_panels
@@ -135,6 +138,7 @@ class _CachedFrames(FavaExtensionBase):
         super().__init__(ledger, config)
         matching.install()
         self._model: Ledger | None = None
+        self._summary: Frame | None = None
         self._span: Span | None = None
         self._frames: OrderedDict[tuple[str | None, ...], Frame] = OrderedDict()
         self.notice: str | None = None
@@ -147,6 +151,7 @@ class _CachedFrames(FavaExtensionBase):
         Fava load the books again), and logged.
         """
         self._model = None
+        self._summary = None
         self._span = None
         self._frames.clear()
         try:
@@ -200,6 +205,31 @@ class _CachedFrames(FavaExtensionBase):
             )
         return self._model
 
+    def summary(self) -> Frame:
+        """The whole ledger's frame with its cost lines summed per group (`ctc.frame_cache`).
+
+        Right for pages that only add cost lines up by their dimensions (the
+        dashboard's panels). Read from the frame cache when it is current for
+        the books' files (a `ctc report` stored it), so the first page after
+        Fava's load builds no frame; else summed from the whole frame. The
+        server never writes the cache. Should a file change between Fava's
+        load and this read, the cache is stale and not used, or describes the
+        new files, which Fava loads on its next request anyway.
+        """
+        if self._summary is None:
+            fava = self.ledger
+            filename = fava.options.get("filename")
+            if filename and not fava.errors and load_cache.enabled():
+                main = Path(str(filename))
+                self._summary = frame_cache.summary_frame(
+                    Path(os.path.abspath(main)),  # noqa: PTH100 (as `ctc` keys it)
+                    Path(fava.beancount_file_path),
+                )
+            if self._summary is None:
+                whole = self.model().frame
+                self._summary = dataclasses.replace(whole, costs=frame_cache.summarise(whole.costs))
+        return self._summary
+
     def frame(self, filtered: bool = True) -> Frame:
         """The frame of Fava's filtered entries (or of the whole ledger).
 
@@ -249,7 +279,11 @@ class CtcDashboard(_CachedFrames):
             date_range = g.filtered.date_range
             dates = (date_range.begin, date_range.end) if date_range else None
             predicate = matching.account_predicate(account)
-            return build_dashboard(self.frame(), predicate, span, dates)
+            # Without a time or advanced filter the panels only add up the whole ledger's
+            # cost lines: the summary gives the same sums without building the frame.
+            whole = g.filtered.entries is self.ledger.all_entries
+            frame = self.summary() if whole else self.frame()
+            return build_dashboard(frame, predicate, span, dates)
 
         return remember(self._boards, key, build)
 

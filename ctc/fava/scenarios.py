@@ -186,7 +186,7 @@ def scenario_panels(ledger: Ledger) -> tuple[Panel, ...]:
     the mistake; the dashboard must still open.
     """
     panels: list[Panel] = []
-    programme = ledger.frame.programme
+    programme = ledger.options.programme  # not the frame: without scenarios, none is built
     for index, path in enumerate(scenario_files(ledger.path)):
         try:
             report = scenario_report(ledger, path)

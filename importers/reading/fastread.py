@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ctc import progress
 from ctc.errors import UserError
+from ctc.importers.reading.bounds import SCANNED_BYTES, bounded
 from ctc.importers.reading.columns import column_index
 from ctc.importers.reading.package import names, sheet_parts
 from ctc.importers.reading.sandbox import MAX_COLUMNS, MAX_SHEETS, probe
@@ -291,9 +292,14 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
 
     try:
         heads = sheet_heads(path)
-        if suspicious(heads):
+        if not heads:
+            return None  # binary or OpenDocument sheets: no XML to place the frame by
+        small = path.stat().st_size < SCANNED_BYTES
+        if not bounded(path, heads) if small else suspicious(heads):
             probe(path)
         reader = fastexcel.read_excel(str(path))
+        if any(name not in heads for name in reader.sheet_names):
+            return None  # a sheet neither checked nor placeable: the careful way
         sheets = []
         for name in reader.sheet_names:
             head = heads.get(name, b"")

@@ -180,6 +180,31 @@ def farthest_cells(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
     return found
 
 
+ERROR_CHUNK = 4 << 20
+"""How much of a worksheet's XML is searched for error cells at a time."""
+
+
+def sheet_error_cells(archive: zipfile.ZipFile, stored: str) -> dict[tuple[int, int], str]:
+    """The error cells of one worksheet part, read piece by piece.
+
+    A sheet's XML may inflate to a gigabyte from a small file; it is never
+    held whole (a UTF-16 part is: such packages are rewritten whole anyway,
+    within `MAX_REPACK`). Pieces end after a cell's closing tag.
+    """
+    found: dict[tuple[int, int], str] = {}
+    with archive.open(stored) as stream:
+        rest = stream.read(4)
+        if is_utf16(rest):
+            return error_cells(rest + stream.read())
+        while chunk := stream.read(ERROR_CHUNK):
+            data = rest + chunk
+            cut = data.rfind(b"c>") + 2
+            data, rest = (data[:cut], data[cut:]) if cut > 1 else (data, b"")
+            found.update(error_cells(data))
+        found.update(error_cells(rest))
+    return found
+
+
 def error_cells(data: bytes) -> dict[tuple[int, int], str]:
     """(0-based row, column) -> error value of each error cell of a worksheet's XML."""
     found: dict[tuple[int, int], str] = {}

@@ -36,7 +36,6 @@ from ctc.importers.reading.filetype import file_type
 from ctc.importers.reading.package import (
     MAX_REPACK,
     decode_xml,
-    error_cells,
     farthest_cells,
     is_encrypted_ods,
     is_ods,
@@ -45,6 +44,7 @@ from ctc.importers.reading.package import (
     names,
     normal,
     repack,
+    sheet_error_cells,
     sheet_parts,
     workbook_part,
 )
@@ -259,7 +259,7 @@ def _prepared_zip(path: Path, checked: Checked) -> tuple[bytes | None, dict[str,
         stored = names(archive)
         for sheet, part in sheet_parts(archive).items():
             if part in stored:
-                cells = error_cells(archive.read(stored[part]))
+                cells = sheet_error_cells(archive, stored[part])
                 if cells:
                     errors[sheet] = cells
     return data, errors

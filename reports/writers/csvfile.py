@@ -24,6 +24,8 @@ def csv_cell(value: Cell, column: Column) -> str:
     """One cell as machine-readable text."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value  # most cells of a trace: text exactly as it stands
     if column.kind in ("money", "exact") and isinstance(value, Decimal | int):
         return csv_amount(Decimal(value))
     if column.kind == "fte" and isinstance(value, Decimal | int):
