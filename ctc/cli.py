@@ -12,6 +12,7 @@ import sys
 
 import typer
 
+from ctc.commands.ahead import read_ahead
 from ctc.errors import UserError, describe_os_error
 
 HELP = "Huvudbok för kostnader och växlingar av kommunbidrag mellan nämnder (CTC)."
@@ -101,6 +102,8 @@ def build_app(argv: list[str]) -> typer.Typer:
 def main(argv: list[str] | None = None) -> int:
     """Run `ctc`; return its exit code. User errors become one line on stderr."""
     args = sys.argv[1:] if argv is None else argv
+    if argv is None:  # the real command line, not a test calling in
+        read_ahead(args)
     command = typer.main.get_command(build_app(args))
     try:
         result = command.main(args=args, prog_name="ctc", standalone_mode=False)

@@ -280,7 +280,12 @@ def remove_folders(folders: Iterable[Path]) -> None:
 
 
 def _relative(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
+    """`path` relative to the ledger's folder, each given relative or absolute.
+
+    The ledger may be named relative to the working folder (`--ledger
+    ledger/main.beancount`) while staged files are named absolute.
+    """
+    return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()  # noqa: PTH100
 
 
 def complete(root: Path, journal: Journal) -> None:

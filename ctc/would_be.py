@@ -12,6 +12,32 @@ derived from them is taken out first and derived again: the Fava budgets
 (`ctc.plugins.budgets`), the documents of archived source files
 (`ctc.plugins.documents`) and Beancount's padding entries. Plugins that only
 check return the same entries, so running them twice changes nothing.
+
+An export may add hundreds of thousands of booked rows (`Bulk`: plain cost
+transactions, see there). Checking each of them would cost more than
+reading the export, so where it is sound they are checked through
+representatives: for each account and year the earliest and the latest
+entry. The answer is the full check's, because of what each check can see
+of a plain cost entry, given that the loaded ledger passed every check:
+
+- the domain plugins read registers (custom entries, open accounts),
+  växlingar and allocations (tagged transactions), decisions cited (links,
+  `decision:`, `includes:` metadata) and amounts; a plain cost entry is none
+  of these, and its amount is SEK in whole öre by construction;
+- the PO-rate rule needs the last booked cost day (the latest entry is a
+  representative) and, per year, one PO cost (each year's entries on each
+  PO account have representatives);
+- Beancount's validations check each posting's account is open on the
+  entry's date, in a currency it allows: per account, the earliest and the
+  latest entry span every date in between; the entries balance by
+  construction;
+- a closed year's digest, a balance assertion or a pad on an account (or
+  its parent) sees the sum of entries, so a bulk touching one of these is
+  checked in full; so is any ledger whose plugins are not all known here.
+
+If the representatives pass, every entry passes; if they do not, the full
+check runs, so a refusal names exactly the errors (and their number) the
+full check finds.
 """
 
 from __future__ import annotations
@@ -19,16 +45,57 @@ from __future__ import annotations
 import collections.abc
 import importlib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from beancount import loader
 from beancount.core import data, flags
 from beancount.ops import validation
 
+from ctc.accounts import parse_account
 from ctc.budgets import BUDGET
 from ctc.budgets import SOURCE as BUDGET_SOURCE
+from ctc.closing import read_closed_years
 from ctc.load_cache import collector_paused
 from ctc.model import SOURCE_FILE_TYPE
+from ctc.plugins import DERIVED, RULES
+
+KNOWN_PLUGINS = frozenset(
+    {
+        *(f"ctc.plugins.{name}" for name in (*RULES, *DERIVED)),
+        "beancount.ops.documents",
+        "beancount.ops.pad",
+        "beancount.ops.balance",
+    }
+)
+"""The plugins whose reading of a plain cost entry the module docstring accounts for."""
+
+
+class Bulk(Protocol):
+    """Many new entries of one plain shape, held column-wise (an export's booked rows).
+
+    Every entry is a transaction flagged `*` without payee, tags or links,
+    whose metadata are provenance and codes (no `decision:` or `includes:`)
+    and whose two postings are a programme cost or income account and a
+    settlement account, in SEK, in whole öre, one the negative of the other.
+    """
+
+    def __len__(self) -> int: ...
+
+    def accounts(self) -> frozenset[str]:
+        """Every account the entries post to."""
+        ...
+
+    def years(self) -> list[int]:
+        """The years the entries are dated in."""
+        ...
+
+    def representatives(self) -> list[data.Transaction]:
+        """For each account and year, the earliest and the latest entry."""
+        ...
+
+    def entries(self) -> list[data.Transaction]:
+        """Every entry, built."""
+        ...
 
 
 def _derived_documents(entries: Iterable[data.Directive]) -> set[tuple[Any, Any]]:
@@ -112,6 +179,57 @@ def would_be_errors(
     entries: Sequence[data.Directive],
     options_map: collections.abc.Mapping[str, Any],
     new: Iterable[data.Directive],
+    bulk: Sequence[Bulk] = (),
 ) -> list[Any]:
-    """The errors of a loaded ledger (its `entries` and `options_map`) with `new` added."""
-    return check_entries([*source_entries(entries), *new], options_map)
+    """The errors of a loaded ledger (its `entries` and `options_map`) with `new` and `bulk` added.
+
+    `entries` must be a ledger that passed its checks when `bulk` is given
+    (see the module docstring).
+    """
+    base = [*source_entries(entries), *new]
+    bulk = [b for b in bulk if len(b)]
+    if bulk and representable(base, options_map, bulk):
+        standing = [entry for b in bulk for entry in b.representatives()]
+        if not check_entries([*base, *standing], options_map):
+            return []
+    return check_entries([*base, *(entry for b in bulk for entry in b.entries())], options_map)
+
+
+def representable(
+    base: Sequence[data.Directive],
+    options_map: collections.abc.Mapping[str, Any],
+    bulk: Sequence[Bulk],
+) -> bool:
+    """Whether representatives of `bulk` answer for all of it (module docstring)."""
+    if any(name not in KNOWN_PLUGINS for name, _ in plugin_chain(options_map)):
+        return False
+    accounts = {account for b in bulk for account in b.accounts()}
+    if any(_is_kommunbidrag(account) for account in accounts):
+        return False
+    closed, _ = read_closed_years(base)
+    if any(year in closed for b in bulk for year in b.years()):
+        return False
+    watched = _summed_accounts(base)
+    return not any(_within(account, watched) for account in accounts)
+
+
+def _is_kommunbidrag(account: str) -> bool:
+    parsed = parse_account(account)
+    return parsed is not None and parsed.is_kommunbidrag
+
+
+def _summed_accounts(entries: Iterable[data.Directive]) -> set[str]:
+    """Accounts whose running sum a directive checks or pads (balance assertions, pads)."""
+    found: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, data.Balance):
+            found.add(entry.account)
+        elif isinstance(entry, data.Pad):
+            found |= {entry.account, entry.source_account}
+    return found
+
+
+def _within(account: str, watched: set[str]) -> bool:
+    """Whether an account or any of its parents is watched (a balance counts its children)."""
+    parts = account.split(":")
+    return any(":".join(parts[:end]) in watched for end in range(1, len(parts) + 1))

@@ -15,11 +15,12 @@ The functions neither print nor exit: they return an `ImportSummary` or raise
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,16 +30,23 @@ from typing import Any
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
-from ctc.closing import corrections_for
+from ctc.closing import corrections_for, read_closed_years
 from ctc.errors import UserError, describe_os_error
+from ctc.importers.booking.batch import CostBatch
 from ctc.importers.booking.extraction import AnyItem, Extraction
 from ctc.importers.booking.importer import known_row_ids
 from ctc.importers.kinds.recognise import locate_file, reread
-from ctc.importers.reading.fastread import prepare_reading
+from ctc.importers.reading.fastread import give_back_memory, prepare_reading
 from ctc.importers.reading.identity import file_sha256
+from ctc.importers.reading.layout import Located
 from ctc.importers.registry import importer_for
 from ctc.importers.summary import FileSummary, ImportSummary, UndoSummary
-from ctc.importers.writing.ledger_files import Changes, group_by_target, remove_source
+from ctc.importers.writing.ledger_files import (
+    Changes,
+    group_by_target,
+    remove_source,
+    target_of,
+)
 from ctc.ledger import Ledger, format_error, load_ledger, resolve_ledger_path
 from ctc.load_cache import collector_paused
 from ctc.lock import ledger_lock
@@ -91,7 +99,14 @@ def missing_archives(ledger: Ledger) -> list[str]:
     return warnings
 
 
-def _summary(extraction: Extraction, new: list[AnyItem], duplicates: int) -> FileSummary:
+def _summary(
+    extraction: Extraction, new: list[AnyItem], batch: CostBatch | None, duplicates: int
+) -> FileSummary:
+    booked = batch if batch is not None else None
+    imported = sum(item.rows for item in new) + (len(booked) if booked is not None else 0)
+    total = sum((item.amount for item in new), Decimal(0))
+    if booked is not None and len(booked):
+        total += booked.total
     return FileSummary(
         file=extraction.source.name,
         kind=extraction.kind,
@@ -100,24 +115,26 @@ def _summary(extraction: Extraction, new: list[AnyItem], duplicates: int) -> Fil
         programme_rows=extraction.programme_rows,
         programme_total=extraction.programme_total,
         by_year_committee=extraction.by_year_committee,
-        imported=sum(item.rows for item in new),
+        imported=imported,
         duplicates=duplicates + extraction.unchanged,
         not_programme=extraction.not_programme,
         rejected=extraction.rejected,
-        total_imported=sum((item.amount for item in new), Decimal(0)),
+        total_imported=total,
         notes=extraction.notes,
     )
 
 
-def _check_accounts(ledger: Ledger, extraction: Extraction, items: list[AnyItem]) -> None:
+def _check_accounts(ledger: Ledger, extraction: Extraction, stage: _Staged) -> None:
     opened = {entry.account for entry in ledger.entries if isinstance(entry, data.Open)}
-    for item in items:
-        for account in item.accounts:
-            if account not in opened:
-                raise UserError(
-                    f"{extraction.source.name}: kontot {account} är inte öppnat i "
-                    f"huvudboken {ledger.path}; lägg till ett open-direktiv för det."
-                )
+    accounts = [account for item in stage.new for account in item.accounts]
+    if stage.batch is not None:
+        accounts += stage.batch.accounts_in_order()
+    for account in accounts:
+        if account not in opened:
+            raise UserError(
+                f"{extraction.source.name}: kontot {account} är inte öppnat i "
+                f"huvudboken {ledger.path}; lägg till ett open-direktiv för det."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +142,15 @@ class _Staged:
     extraction: Extraction
     new: list[AnyItem]
     duplicates: int
+    batch: CostBatch | None = None
+    """The file's new entries held column-wise, after those in `new`."""
+    built: bool = False
+    """Whether the batch's entries were added to what later importers see."""
+
+    def entries(self) -> list[data.Directive]:
+        """Every new entry, built (the batch's too)."""
+        built: list[data.Directive] = [item.entry for item in self.new]
+        return built + (self.batch.entries() if self.batch is not None else [])
 
 
 def run_import(
@@ -135,6 +161,7 @@ def run_import(
     decision: str | None = None,
     kept_at: dict[Path, str] | None = None,
     correction: str | None = None,
+    ahead: Future[Located] | None = None,
     imported_on: datetime.date | None = None,
 ) -> ImportSummary:
     """Import `paths` into the ledger; see the module docstring.
@@ -143,16 +170,17 @@ def run_import(
     find them (the example's committed workbooks): for those, the given path
     (relative to the ledger's folder) is recorded instead of a copy under
     `documents/`. `correction` is the decision that allows booking into a
-    closed year (`ctc.closing`). `imported_on` is the day of import each new
-    file's record carries (today unless given: the example pins it).
+    closed year (`ctc.closing`). `ahead` is the first file's reading, when
+    it was started before (`ctc.commands.ahead`). `imported_on` is the day of
+    import each new file's record carries (today unless given: the example pins it).
     """
     path = resolve_ledger_path(ledger_path)
     with _writing(path, dry_run) as notices, ThreadPoolExecutor(max_workers=1) as reader:
         # The first file is read while the ledger loads: the reader runs in Rust
         # without the GIL, so a big export and the ledger take the longer one's time.
         # Its Python part (imports) runs first, here, so the thread goes straight to Rust.
-        first = None
-        if paths:
+        first = ahead
+        if paths and first is None:
             prepare_reading(paths[0])
             first = reader.submit(copy_context().run, locate_file, paths[0])
         ledger = load_ledger(path)
@@ -163,35 +191,93 @@ def run_import(
         mapping = mapping_for(ledger, config)
         if decision is not None and decision not in ledger.registers.decisions:
             raise UserError(f"Beslutet {decision} (--decision) finns inte i beslutsregistret.")
-        known = known_row_ids(ledger.entries)
-        existing = list(ledger.entries)
-        staged: list[_Staged] = []
-        for index, source in enumerate(paths):
-            with collector_paused():
-                located = first.result() if first and index == 0 else None
-                if located is None or reread(located, mapping.formats):
-                    located = locate_file(source, mapping.formats)
-                extraction = importer_for(located.kind, mapping, decision).read(
-                    source, existing, located
-                )
-            new, duplicates = deduplicate(extraction.items, known)
-            if not extraction.rejected:
-                _check_accounts(ledger, extraction, new)
-            if index + 1 < len(paths):  # the next file's importer sees these entries
-                existing += [item.entry for item in new]
-            staged.append(_Staged(extraction, new, duplicates))
+        staged = _stage_all(paths, first, ledger, mapping, decision)
+        first = ahead = None  # the sheet as read is not needed any more
         failed = any(stage.extraction.rejected for stage in staged)
         files = tuple(
-            _summary(stage.extraction, [] if failed else stage.new, stage.duplicates)
+            _summary(
+                stage.extraction,
+                [] if failed else stage.new,
+                None if failed else stage.batch,
+                stage.duplicates,
+            )
             for stage in staged
         )
         extra = [] if failed else check_would_be(ledger, staged, correction)
         if dry_run or failed:
             return ImportSummary(files, (), dry_run, notices)
         changes = _plan(ledger, staged, kept_at or {}, extra, imported_on)
-        written = _commit(path, changes)
-        warnings = tuple(missing_archives(load_ledger(path))) if written else ()
+        # Everything read and booked is in `changes` now. Let it go before the
+        # written ledger is loaded to be checked, so that the two are never held
+        # at once; that load's ledger also gives the warnings.
+        del ledger, staged, extra
+        written, after = _commit_loaded(path, changes)
+        warnings = tuple(missing_archives(after)) if after is not None else ()
         return ImportSummary(files, written, dry_run, notices + warnings)
+
+
+def _stage_all(
+    paths: Sequence[Path],
+    first: Future[Located] | None,
+    ledger: Ledger,
+    mapping: Mapping,
+    decision: str | None,
+) -> list[_Staged]:
+    """Read, book and deduplicate every file, in order; `first` is the first file's reading."""
+    known = known_row_ids(ledger.entries)
+    existing = list(ledger.entries)
+    staged: list[_Staged] = []
+    for index, source in enumerate(paths):
+        with collector_paused():
+            located = first.result() if first and index == 0 else None
+            if located is None or reread(located, mapping.formats):
+                located = locate_file(source, mapping.formats)
+            existing += _unbuilt(staged, located.kind.name)
+            extraction = importer_for(located.kind, mapping, decision).read(
+                source, existing, located
+            )
+        stage = _deduplicated(extraction, known, more=index + 1 < len(paths))
+        if not extraction.rejected:
+            _check_accounts(ledger, extraction, stage)
+        if index + 1 < len(paths):  # the next file's importer sees these entries
+            existing += [item.entry for item in stage.new]
+        staged.append(stage)
+    return staged
+
+
+def _deduplicated(extraction: Extraction, known: set[str], more: bool) -> _Staged:
+    """A file's new entries: those whose row identity neither the ledger nor an earlier file has.
+
+    `more`: other files follow, so this file's identities join `known`.
+    """
+    new, duplicates = deduplicate(extraction.items, known)
+    batch = extraction.batch
+    if batch is not None:
+        batch, repeated = batch.without(known)
+        duplicates += repeated
+        if more:
+            known.update(batch.row_ids())
+    return _Staged(extraction, new, duplicates, batch)
+
+
+BOOKED_ONLY = frozenset({"utfall"})
+"""Kinds whose importer reads nothing of the ledger's booked cost entries."""
+
+
+def _unbuilt(staged: list[_Staged], kind: str) -> list[data.Directive]:
+    """Earlier files' column-wise entries, built once for an importer that reads the ledger.
+
+    An export's importer reads nothing of the ledger (`BOOKED_ONLY`), so its
+    files' entries stay unbuilt while only exports follow one another.
+    """
+    if kind in BOOKED_ONLY:
+        return []
+    built: list[data.Directive] = []
+    for index, stage in enumerate(staged):
+        if stage.batch is not None and len(stage.batch) and not stage.built:
+            built += stage.batch.entries()
+            staged[index] = dataclasses.replace(stage, built=True)
+    return built
 
 
 @contextlib.contextmanager
@@ -223,18 +309,48 @@ def check_would_be(
     The dry run and the real run both ask here, so a dry run fails exactly
     where the real run would: the loaded entries plus the new ones go through
     the ledger's plugins and Beancount's validations in memory
-    (`ctc.would_be`), with no file parsed again, no lock and no write. Returns
-    the corrections an import into a closed year writes (`ctc.closing`).
+    (`ctc.would_be`), with no file parsed again, no lock and no write. An
+    export's booked rows, held column-wise, are checked through
+    representatives where that gives the full check's answer. Returns the
+    corrections an import into a closed year writes (`ctc.closing`).
     """
     new = [item.entry for stage in staged for item in stage.new]
+    batches = [stage.batch for stage in staged if stage.batch is not None and len(stage.batch)]
     extra: list[data.Directive] = list(
-        corrections_for(ledger.entries, new, ledger.registers.decisions, correction)
+        corrections_for(
+            ledger.entries,
+            _in_closed_years(ledger, staged),
+            ledger.registers.decisions,
+            correction,
+        )
     )
-    errors = would_be_errors(ledger.entries, ledger.options_map, [*new, *extra])
-    problem = refusal(errors) if errors else _unincluded(ledger, [*new, *extra])
+    errors = would_be_errors(ledger.entries, ledger.options_map, [*new, *extra], batches)
+    problem = refusal(errors) if errors else _unincluded(ledger, _targets(staged, extra))
     if problem is not None:
         raise UserError(problem)
     return extra
+
+
+def _in_closed_years(ledger: Ledger, staged: Sequence[_Staged]) -> list[data.Directive]:
+    """The new entries, with those of the column-wise batches only where a year is closed."""
+    closed, _ = read_closed_years(ledger.entries)
+    entries: list[data.Directive] = []
+    for stage in staged:
+        entries += [item.entry for item in stage.new]
+        if stage.batch is not None:
+            entries += stage.batch.in_years(closed)
+    return entries
+
+
+def _targets(staged: Sequence[_Staged], extra: Sequence[data.Directive]) -> list[str]:
+    """The ledger files the new entries go to, in the order they first appear."""
+    targets: list[str] = []
+    for stage in staged:
+        targets += [target_of(item.entry) for item in stage.new]
+        if stage.batch is not None:
+            targets += [target_of(entry) for entry in stage.batch.first_of_years()]
+    targets += [target_of(entry) for entry in extra]
+    return list(dict.fromkeys(targets))
 
 
 def refusal(errors: Sequence[Any]) -> str:
@@ -248,7 +364,7 @@ def refusal(errors: Sequence[Any]) -> str:
 INCLUDE_RE = re.compile(r'^include\s+"([^"]+)"', re.MULTILINE)
 
 
-def _unincluded(ledger: Ledger, entries: Sequence[data.Directive]) -> str | None:
+def _unincluded(ledger: Ledger, targets: Sequence[str]) -> str | None:
     """Why new entries would land in a file the ledger does not include, or None.
 
     An existing file must be among the files the ledger loaded; a new one must
@@ -257,7 +373,7 @@ def _unincluded(ledger: Ledger, entries: Sequence[data.Directive]) -> str | None
     root = ledger.path.parent
     included = {Path(name).resolve() for name in ledger.options_map.get("include", [])}
     patterns: list[str] | None = None
-    for relative in group_by_target(entries):
+    for relative in targets:
         path = (root / relative).resolve()
         if path.exists():
             if path in included:
@@ -281,6 +397,10 @@ def _include_patterns(main: Path) -> list[str]:
     return [str(folder / pattern) for pattern in INCLUDE_RE.findall(text)]
 
 
+Pieces = dict[str, list[list[data.Directive] | str]]
+"""Ledger file -> what is appended to it, in order: entries, or entries already rendered."""
+
+
 def _plan(
     ledger: Ledger,
     staged: list[_Staged],
@@ -288,29 +408,52 @@ def _plan(
     extra: Sequence[data.Directive] = (),
     imported_on: datetime.date | None = None,
 ) -> Changes:
-    """The file changes of an import: entries by target file, source records and archives."""
+    """The file changes of an import: entries by target file, source records and archives.
+
+    Each file's new text is what its entries, in the order given, render to;
+    an export's booked rows are rendered column-wise (`CostBatch.texts`).
+    """
     root = ledger.path.parent
     changes = Changes(root)
     recorded = set(ledger.registers.sources)
     day = imported_on or datetime.date.today()
-    entries: list[data.Directive] = list(extra)
+    pieces: Pieces = {}
+    _add(pieces, extra)
     for stage in staged:
         extraction = stage.extraction
-        entries += [item.entry for item in stage.new]
+        _add(pieces, [item.entry for item in stage.new])
+        if stage.batch is not None and len(stage.batch):
+            texts = stage.batch.texts()
+            for entry in stage.batch.first_of_years():
+                pieces.setdefault(target_of(entry), []).append(texts[entry.date.year])
         sha = extraction.source.sha256
-        if sha in recorded:
-            continue
-        recorded.add(sha)
-        kept = kept_at.get(extraction.source.path)
-        if kept is None:
-            archive = _archive_path(root, extraction)
-            if not archive.exists():
-                changes.copies[archive] = extraction.source.path
-            kept = archive.relative_to(root).as_posix()
-        entries.append(_source_record(extraction, kept, day))
-    for relative, group in group_by_target(entries).items():
-        changes.append(relative, group)
+        if sha not in recorded:
+            recorded.add(sha)
+            kept = _kept(changes, extraction, kept_at)
+            _add(pieces, [_source_record(extraction, kept, day)])
+    for relative, parts in pieces.items():
+        for part in parts:
+            if isinstance(part, str):
+                changes.append_text(relative, part)
+            else:
+                changes.append(relative, part)
     return changes
+
+
+def _add(pieces: Pieces, entries: Sequence[data.Directive]) -> None:
+    for relative, group in group_by_target(entries).items():
+        pieces.setdefault(relative, []).append(group)
+
+
+def _kept(changes: Changes, extraction: Extraction, kept_at: dict[Path, str]) -> str:
+    """Where a source file is kept, relative to the ledger; its archive copy planned if new."""
+    kept = kept_at.get(extraction.source.path)
+    if kept is None:
+        archive = _archive_path(changes.root, extraction)
+        if not archive.exists():
+            changes.copies[archive] = extraction.source.path
+        kept = archive.relative_to(changes.root).as_posix()
+    return kept
 
 
 def _archive_path(root: Path, extraction: Extraction) -> Path:
@@ -348,15 +491,32 @@ def _commit(path: Path, changes: Changes) -> tuple[str, ...]:
     they were. Once the changed ledger has passed its check the change is
     committed; if dropping its backups then fails, the next opener does it.
     """
-    if not changes.paths():
-        return ()
+    written, _ = _commit_loaded(path, changes)
+    return written
+
+
+def _commit_loaded(path: Path, changes: Changes) -> tuple[tuple[str, ...], Ledger | None]:
+    """`_commit`, and the ledger as loaded to check it (None when nothing was written).
+
+    The caller reads what it needs of the changed ledger from that load:
+    loading a big ledger again would cost as much as the check itself.
+    """
+    written = changes.paths()
+    if not written:
+        return (), None
     try:
         transaction = changes.begin()
     except OSError as error:
         raise UserError(f"{WRITE_FAILED}: {describe_os_error(error)}; inget ändrades.") from None
+    # Staged on disk now: the new texts (as big as the rows imported) need not
+    # be held while the changed ledger is loaded.
+    texts = list(changes.texts)
+    changes.texts.clear()
+    give_back_memory()
     try:
         transaction.apply()
-        problem = _problem_after(load_ledger(path), changes)
+        after = load_ledger(path)
+        problem = _problem_after(after, texts)
         if problem is None:
             transaction.commit()
     except BaseException as error:
@@ -371,7 +531,7 @@ def _commit(path: Path, changes: Changes) -> tuple[str, ...]:
         raise UserError(problem)
     with contextlib.suppress(OSError):
         transaction.finish()
-    return tuple(str(p) for p in changes.paths())
+    return tuple(str(p) for p in written), after
 
 
 def _roll_back(transaction: Transaction, cause: BaseException | None) -> None:
@@ -388,11 +548,12 @@ def _roll_back(transaction: Transaction, cause: BaseException | None) -> None:
         ) from None
 
 
-def _problem_after(after: Ledger, changes: Changes) -> str | None:
+def _problem_after(after: Ledger, texts: Iterable[Path]) -> str | None:
+    """Why the changed ledger (`texts`: the files written) fails, or None."""
     if after.errors:
         return refusal(after.errors)
     included = {Path(name).resolve() for name in after.options_map.get("include", [])}
-    for written in changes.texts:
+    for written in texts:
         if written.suffix == ".beancount" and written.resolve() not in included:
             relative = written.relative_to(after.path.parent).as_posix()
             return (

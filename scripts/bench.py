@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,13 +29,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ROWS = (10_000, 100_000, bench_inputs.EXCEL_MAX_ROWS)
+DEFAULT_ROWS = (10_000, 100_000, 1_000_000)
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ctc-bench"
 PYTHON = sys.executable
 CTC = [PYTHON, "-m", "ctc.cli"]
 EXAMPLE = ROOT / "ledger" / "main.beancount"
 SHARE = 0.05
-"""The programme's share of an export's rows."""
+"""The programme's usual share of an export's rows (the one growth is shown for)."""
+DEFAULT_SHARES = (0.0, SHARE, 1.0)
+"""Programme shares measured at each size: none, a usual share, an export of the programme only."""
+DEFAULT_IMPORT_ROWS = (10_000, 100_000, 200_000)
+"""Programme rows imported for real into a copy of the example."""
 REPEATS = [3]
 """Runs per measurement (`--repeats`); the fastest counts."""
 GROWTH_BASE = 100_000
@@ -119,7 +124,7 @@ ctc.groupby([pandas.to_datetime(ctc["Ver.datum"]).dt.year, committee])["Belopp"]
 """
 
 
-def bench_export(path: Path, rows: int, include_pandas: bool) -> dict:
+def bench_export(path: Path, rows: int, share: float, include_pandas: bool) -> dict:
     """Floor, by-hand pandas and our import on one export file, and whether our totals are right."""
     results = {
         "floor_calamine": measure("floor_calamine", [*python_snippet(FLOOR_CALAMINE), str(path)]),
@@ -140,7 +145,12 @@ def bench_export(path: Path, rows: int, include_pandas: bool) -> dict:
     )
     floor = min(results["floor_calamine"], results["floor_fastexcel"], key=lambda m: m.seconds)
     ours = results["ctc_import_dry_run"]
-    entry = {"rows": rows, "file_mb": round(path.stat().st_size / 2**20, 1), "floor": floor.name}
+    entry = {
+        "rows": rows,
+        "share": share,
+        "file_mb": round(path.stat().st_size / 2**20, 1),
+        "floor": floor.name,
+    }
     entry["measurements"] = {key: asdict(value) for key, value in results.items()}
     entry["totals_match"] = totals_match(summary_file, bench_inputs.read_truth(path))
     entry["ratios"] = {
@@ -168,15 +178,31 @@ def totals_match(summary_file: Path, truth: dict) -> bool:
     return (
         file["rows"] == truth["rows"]
         and file["programme_rows"] == truth["programme_rows"]
-        and file["programme_total"] == truth["programme_total"]
-        and file["by_year_committee"] == truth["by_year_committee"]
+        and _amounts(file["programme_total"]) == _amounts(truth["programme_total"])
+        and _amounts(file["by_year_committee"]) == _amounts(truth["by_year_committee"])
         and not file["rejected"]
     )
 
 
+def _amounts(value: str | dict[str, str]) -> Decimal | dict[str, Decimal]:
+    """Amounts as exact decimals: the truth of an export without programme rows says "0"."""
+    if isinstance(value, dict):
+        return {key: Decimal(amount) for key, amount in value.items()}
+    return Decimal(value)
+
+
 def growth(exports: list[dict]) -> dict:
-    """Time per row of the import at the largest size against 100 000 rows (linear growth)."""
-    by_rows = {e["rows"]: e["measurements"]["ctc_import_dry_run"]["seconds"] for e in exports}
+    """Time per row of the import at the largest size against 100 000 rows (linear growth).
+
+    Shown for the usual programme share (`SHARE`), or the first share measured.
+    """
+    shares = [e["share"] for e in exports]
+    share = SHARE if SHARE in shares else shares[0] if shares else SHARE
+    by_rows = {
+        e["rows"]: e["measurements"]["ctc_import_dry_run"]["seconds"]
+        for e in exports
+        if e["share"] == share
+    }
     if len(by_rows) < 2:
         return {}
     small = GROWTH_BASE if GROWTH_BASE in by_rows else min(by_rows)
@@ -185,10 +211,73 @@ def growth(exports: list[dict]) -> dict:
         return {}
     per_row = {rows: by_rows[rows] / rows for rows in (small, large)}
     return {
+        "share": share,
         "from_rows": small,
         "to_rows": large,
         "per_row_ratio": ratio(per_row[large], per_row[small]),
     }
+
+
+def bench_real_import(cache: Path, rows: int, seed: int) -> dict:
+    """The real import of `rows` programme rows into a copy of the example, against its parts.
+
+    The parts are the dry run of the same file (reading, booking and the
+    in-memory check) and one cold `bean-check --no-cache` of the ledger the
+    import wrote (what loading the result costs). Every run of the import
+    gets a fresh copy of the example; the fastest run counts.
+    """
+    export = bench_inputs.ensure_export(cache, rows, seed, 1.0)
+    folder = cache / f"real_import_{rows}_{seed}"
+    main = folder / "main.beancount"
+    command = [*CTC, "import", "--json", str(export), "--ledger", str(main)]
+    summary_file = folder.with_suffix(".summary.json")
+    cold = {"CTC_NO_CACHE": "1", "BEANCOUNT_DISABLE_LOAD_CACHE": "1"}
+    runs = []
+    for _ in range(REPEATS[0]):
+        _fresh_example(folder)
+        runs.append(run_once("ctc_import", command, cold, stdout=summary_file))
+    fastest = min(runs, key=lambda m: m.seconds)
+    real = Measurement(
+        "ctc_import", fastest.seconds, fastest.peak_mb, all(m.ok for m in runs), len(runs)
+    )
+    truth = bench_inputs.read_truth(export)
+    imported_all = totals_match(summary_file, truth) and _imported(summary_file) == rows
+    bean_check = shutil.which("bean-check", path=str(Path(PYTHON).parent)) or "bean-check"
+    check = measure("bean_check_cold", [bean_check, "--no-cache", str(main)], cold)
+    _fresh_example(folder)
+    dry = measure(
+        "ctc_import_dry_run",
+        [*CTC, "import", "--dry-run", "--json", str(export), "--ledger", str(main)],
+        cold,
+    )
+    parts = dry.seconds + check.seconds
+    return {
+        "rows": rows,
+        "measurements": {m.name: asdict(m) for m in (real, dry, check)},
+        "totals_match": imported_all,
+        "ratios": {
+            "import_vs_dry_run_plus_check_time": ratio(real.seconds, parts),
+            "import_vs_check_memory": ratio(real.peak_mb, check.peak_mb),
+        },
+        "per_row_us": round(real.seconds / rows * 1e6, 1),
+    }
+
+
+def _fresh_example(folder: Path) -> None:
+    """A new copy of the example ledger in `folder` (whatever was there removed)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(
+        EXAMPLE.parent, folder, ignore=shutil.ignore_patterns("*.picklecache", ".ctc-*")
+    )
+
+
+def _imported(summary_file: Path) -> int:
+    """How many entries a real import's JSON summary says it wrote (-1: unreadable)."""
+    try:
+        (file,) = json.loads(summary_file.read_text(encoding="utf-8"))["files"]
+        return int(file["imported"])
+    except (OSError, ValueError, KeyError):
+        return -1
 
 
 def bench_ledger(cache: Path, transactions: int, seed: int) -> dict:
@@ -277,8 +366,13 @@ def table(report: dict) -> str:
         lines.extend(f"  {name:32} {value:>10}" for name, value in ratios.items())
 
     for export in report["exports"]:
+        lines.append(f"export, programme share {export['share']:.0%}")
         block(export["measurements"], export["rows"], export["ratios"])
         lines.append(f"  {'totals_match':32} {export['totals_match']!s:>10}")
+    for run in report["real_imports"]:
+        lines.append("real import of programme rows into the example")
+        block(run["measurements"], run["rows"], run["ratios"])
+        lines.append(f"  {'totals_match':32} {run['totals_match']!s:>10}")
     if report["growth"]:
         lines.append(f"  {'growth_per_row_ratio':32} {report['growth']['per_row_ratio']:>10}")
     ledger = report["ledger"]
@@ -295,6 +389,18 @@ def parse_args() -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, action="append", help="export size (repeatable)")
+    parser.add_argument(
+        "--share",
+        type=float,
+        action="append",
+        help="the programme's share of an export's rows, 0 to 1 (repeatable)",
+    )
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        action="append",
+        help="programme rows imported for real into a copy of the example (repeatable; 0: none)",
+    )
     parser.add_argument("--ledger-transactions", type=int, default=100_000)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where inputs are kept")
     parser.add_argument("--seed", type=int, default=1)
@@ -323,8 +429,14 @@ def main() -> int:
     REPEATS[0] = args.repeats
     exports = []
     for rows in args.rows or DEFAULT_ROWS:
-        path = bench_inputs.ensure_export(args.cache, rows, args.seed, SHARE)
-        exports.append(bench_export(path, rows, rows <= args.pandas_max_rows))
+        for share in args.share or DEFAULT_SHARES:
+            path = bench_inputs.ensure_export(args.cache, rows, args.seed, share)
+            exports.append(bench_export(path, rows, share, rows <= args.pandas_max_rows))
+    real_imports = [
+        bench_real_import(args.cache, rows, args.seed)
+        for rows in args.import_rows or DEFAULT_IMPORT_ROWS
+        if rows
+    ]
     ledger = bench_ledger(args.cache, args.ledger_transactions, args.seed)
     report = {
         "date": time.strftime("%Y-%m-%d"),
@@ -332,6 +444,7 @@ def main() -> int:
         "command": " ".join(["python", "scripts/bench.py", *sys.argv[1:]]),
         "exports": exports,
         "growth": growth(exports),
+        "real_imports": real_imports,
         "ledger": ledger,
         "fava": None
         if args.no_fava

@@ -66,9 +66,30 @@ class ExportTruth:
     by_year_committee: dict[str, Decimal]
 
 
-def export_path(cache: Path, rows: int, seed: int, share: float) -> Path:
+SHAPES = ("full", "sparse")
+"""Export layouts: `full` has every code filled in; `sparse` (11 columns) leaves Aktivitet
+and Motpart empty, Projekt blank on most other rows, and adds a column no kind knows."""
+SPARSE_HEADER = [
+    "Ver.datum",
+    "Ver.nr",
+    "Konto",
+    "Kontonamn",
+    "Ansvar",
+    "Ansvarsnamn",
+    "Aktivitet",
+    "Projekt",
+    "Motpart",
+    "Text",
+    "Belopp",
+]
+SPARSE_BLANK_PROJECT = 0.6
+"""Of a sparse export's other rows, the share with no project at all."""
+
+
+def export_path(cache: Path, rows: int, seed: int, share: float, shape: str = "full") -> Path:
     """Where the export with these parameters is cached."""
-    return cache / f"export_{rows}_{seed}_{int(share * 1000)}.xlsx"
+    suffix = "" if shape == "full" else f"_{shape}"
+    return cache / f"export_{rows}_{seed}_{round(share * 1000)}{suffix}.xlsx"
 
 
 def truth_path(export: Path) -> Path:
@@ -76,11 +97,11 @@ def truth_path(export: Path) -> Path:
     return export.with_suffix(".truth.json")
 
 
-def ensure_export(cache: Path, rows: int, seed: int, share: float) -> Path:
+def ensure_export(cache: Path, rows: int, seed: int, share: float, shape: str = "full") -> Path:
     """The export with these parameters, written (with its truth) unless already cached."""
-    path = export_path(cache, rows, seed, share)
+    path = export_path(cache, rows, seed, share, shape)
     if not (path.exists() and truth_path(path).exists()):
-        truth = write_export(path, rows, seed, share)
+        truth = write_export(path, rows, seed, share, shape=shape)
         record = {
             "rows": truth.rows,
             "programme_rows": truth.programme_rows,
@@ -99,11 +120,18 @@ def read_truth(export: Path) -> dict:
 
 
 def write_export(
-    path: Path, rows: int, seed: int = 1, share: float = 0.05, year: int = 2023
+    path: Path,
+    rows: int,
+    seed: int = 1,
+    share: float = 0.05,
+    year: int = 2023,
+    shape: str = "full",
 ) -> ExportTruth:
     """Write a one-sheet export of `rows` booked lines; `share` of them are the programme's."""
     import xlsxwriter
 
+    if shape not in SHAPES:
+        raise ValueError(f"unknown export shape {shape!r}")
     rng = random.Random(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.xlsx")
@@ -111,7 +139,8 @@ def write_export(
     workbook.set_properties({"created": datetime.datetime(2024, 1, 1)})
     sheet = workbook.add_worksheet("Utfall")
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, HEADER)
+    write_row = _full_row if shape == "full" else _sparse_row
+    sheet.write_row(0, 0, HEADER if shape == "full" else SPARSE_HEADER)
     committees = list(UNITS)
     programme_rows = 0
     total = Decimal(0)
@@ -119,7 +148,7 @@ def write_export(
     for index in range(1, rows + 1):
         committee = committees[rng.randrange(len(committees))]
         unit = rng.choice(UNITS[committee])
-        account, name = ACCOUNTS[rng.randrange(len(ACCOUNTS))]
+        account = ACCOUNTS[rng.randrange(len(ACCOUNTS))]
         is_programme = rng.random() < share
         cents = (
             rng.randrange(-50_000, 9_000_000)
@@ -130,14 +159,8 @@ def write_export(
         day = datetime.datetime(year, rng.randrange(1, 13), rng.randrange(1, 29))
         sheet.write_datetime(index, 0, day, date_format)
         sheet.write_string(index, 1, f"V{year}{index:07d}")
-        sheet.write_number(index, 2, account)
-        sheet.write_string(index, 3, name)
-        sheet.write_string(index, 4, unit)
-        sheet.write_string(index, 5, rng.choice(["410", "420", "509"]))
-        sheet.write_string(index, 6, PROGRAMME if is_programme else rng.choice(OTHER_PROJECTS))
-        sheet.write_string(index, 7, rng.choice(["I", "E", ""]))
-        sheet.write_string(index, 8, f"{name} {index}")
-        sheet.write_number(index, 9, float(amount))
+        write_row(sheet, index, rng, unit, account, is_programme)
+        sheet.write_number(index, len(HEADER) - 1 if shape == "full" else 10, float(amount))
         if is_programme:
             programme_rows += 1
             total += amount
@@ -146,6 +169,32 @@ def write_export(
     tmp.replace(path)
     by_year = {f"{year}|{c}": v for c, v in sorted(by_committee.items())}
     return ExportTruth(rows, programme_rows, total, by_year)
+
+
+def _full_row(sheet, index, rng, unit, account, is_programme) -> None:
+    """Columns C-I of the full layout: every code filled in."""
+    number, name = account
+    sheet.write_number(index, 2, number)
+    sheet.write_string(index, 3, name)
+    sheet.write_string(index, 4, unit)
+    sheet.write_string(index, 5, rng.choice(["410", "420", "509"]))
+    sheet.write_string(index, 6, PROGRAMME if is_programme else rng.choice(OTHER_PROJECTS))
+    sheet.write_string(index, 7, rng.choice(["I", "E", ""]))
+    sheet.write_string(index, 8, f"{name} {index}")
+
+
+def _sparse_row(sheet, index, rng, unit, account, is_programme) -> None:
+    """Columns C-J of the sparse layout: no activity or counterparty, few projects."""
+    number, name = account
+    sheet.write_number(index, 2, number)
+    sheet.write_string(index, 3, name)
+    sheet.write_string(index, 4, unit)
+    sheet.write_string(index, 5, f"Enhet {unit}")
+    if is_programme:
+        sheet.write_string(index, 7, PROGRAMME)
+    elif rng.random() >= SPARSE_BLANK_PROJECT:
+        sheet.write_string(index, 7, rng.choice(OTHER_PROJECTS[:-1]))
+    sheet.write_string(index, 9, f"{name} {index}")
 
 
 # --- Ledgers ----------------------------------------------------------------------------

@@ -33,12 +33,13 @@ def process(measurements: dict, name: str) -> str:
 
 
 def exports(report: dict) -> list[str]:
-    """One row per export size: every process's seconds and peak MB, and the ratios."""
+    """One row per export size and programme share: every process's seconds and peak MB, and
+    the ratios."""
     lines = [
-        "| rows | file MB | floor: calamine | floor: fastexcel | pandas (openpyxl) | `ctc import --dry-run` "
+        "| rows | programme share | file MB | floor: calamine | floor: fastexcel | pandas (openpyxl) | `ctc import --dry-run` "
         "| import / floor time | import / floor memory | pandas / import time "
         "| import / pandas memory | totals to the öre |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for export in report["exports"]:
         m, r = export["measurements"], export["ratios"]
@@ -52,7 +53,7 @@ def exports(report: dict) -> list[str]:
             )
         )
         lines.append(
-            f"| {export['rows']:,} | {export['file_mb']} | {calamine} | {fastexcel} | {pandas} "
+            f"| {export['rows']:,} | {export.get('share', 0.05):.0%} | {export['file_mb']} | {calamine} | {fastexcel} | {pandas} "
             f"| {ours} | {r['import_vs_floor_time']} "
             f"| {r['import_vs_floor_memory']} | {r.get('pandas_vs_import_time', '–')} "
             f"| {r.get('import_vs_pandas_memory', '–')} "
@@ -62,9 +63,29 @@ def exports(report: dict) -> list[str]:
     if growth:
         lines += [
             "",
-            f"Time per row at {growth['to_rows']:,} rows against {growth['from_rows']:,} rows: "
-            f"**{growth['per_row_ratio']}**.",
+            f"Time per row at {growth['to_rows']:,} rows against {growth['from_rows']:,} rows "
+            f"({growth.get('share', 0.05):.0%} programme rows): **{growth['per_row_ratio']}**.",
         ]
+    return lines
+
+
+def real_imports(report: dict) -> list[str]:
+    """The real import of N programme rows against its dry run plus one cold check."""
+    lines = [
+        "| programme rows | `ctc import` | `ctc import --dry-run` | `bean-check --no-cache` after "
+        "| import / (dry run + check) time | import / check memory | µs per row | totals |",
+        "|---:|---:|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for run in report.get("real_imports") or []:
+        m, r = run["measurements"], run["ratios"]
+        ours, dry, check = (
+            process(m, name) for name in ("ctc_import", "ctc_import_dry_run", "bean_check_cold")
+        )
+        lines.append(
+            f"| {run['rows']:,} | {ours} | {dry} | {check} "
+            f"| {r['import_vs_dry_run_plus_check_time']} | {r['import_vs_check_memory']} "
+            f"| {run['per_row_us']} | {'yes' if run['totals_match'] else 'NO'} |"
+        )
     return lines
 
 
@@ -112,6 +133,8 @@ def render(report: dict) -> str:
         header(report),
         ["### Import"],
         exports(report),
+        ["### Real import"],
+        real_imports(report),
         ["### Ledger"],
         ledger(report),
         ["### Fava"],

@@ -106,6 +106,17 @@ def test_an_overlapping_export_adds_only_its_new_rows(example_copy, tmp_path):
     assert load_ledger(example_copy).errors == []
 
 
+def test_a_ledger_named_relative_to_the_working_folder_is_written(
+    example_copy, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(example_copy.parent.parent)
+    relative = Path(example_copy.parent.name) / example_copy.name
+    summary = run_import([export(tmp_path / "utfall.xlsx")], relative)
+    assert summary.files[0].imported == 4
+    assert load_ledger(example_copy).errors == []
+    assert run_undo("utfall.xlsx", relative).removed == 4
+
+
 def test_identical_rows_of_one_file_are_kept_apart_by_occurrence(example_copy, tmp_path):
     twice = export(tmp_path / "två.xlsx", [ROWS[2], ROWS[2]])
     thrice = export(tmp_path / "tre.xlsx", [ROWS[2], ROWS[2], ROWS[2]])

@@ -40,15 +40,16 @@ def test_booking_maps_codes_to_accounts_and_keeps_provenance(tmp_path):
     located = locate_file(path)
     parsed = parse_export(located, MAPPING)
     source = SourceFile(path, "0" * 64, located.sheet)
-    items, totals, rejected = cost_items(parsed.programme, MAPPING, source, located.header)
+    batch, totals, rejected = cost_items(parsed.programme, MAPPING, source, located.header)
+    entries = batch.entries()
     assert rejected == []
-    assert [item.entry.postings[0].account for item in items] == [
+    assert [entry.postings[0].account for entry in entries] == [
         "Expenses:Malmo:KS:CTC:Lon",
         "Expenses:Malmo:KS:CTC:PO",
         "Expenses:Malmo:AoS:CTC:Ovrigt:Program",
         "Expenses:Malmo:FrN:CTC:Ovrigt:Utbildning",
     ]
-    assert items[3].entry.meta["area"] == "Kirseberg"
+    assert entries[3].meta["area"] == "Kirseberg"
     assert totals.figures() == {
         "2021|AoS": D("18750.50"),
         "2021|FrN": D("-1200.00"),
@@ -69,10 +70,10 @@ def test_changes_append_roll_back_and_undo_by_text(tmp_path):
     path = export(tmp_path / "utfall.xlsx")
     located = locate_file(path)
     source = SourceFile(path, "f" * 64, located.sheet)
-    items, _, _ = cost_items(
+    batch, _, _ = cost_items(
         parse_export(located, MAPPING).programme, MAPPING, source, located.header
     )
-    entries = [item.entry for item in items]
+    entries = batch.entries()
     assert {target_of(e) for e in entries} == {"costs/2021.beancount"}
     existing = tmp_path / "costs" / "2021.beancount"
     existing.parent.mkdir()

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ctc import progress
+from ctc.commands.ahead import taken
 from ctc.commands.options import LedgerOpt
 from ctc.errors import UserError
 from ctc.importers.run import run_import, run_undo
@@ -74,8 +75,11 @@ def import_files(
     if not files:
         raise UserError("Ange minst en fil att läsa in (eller --undo FILE).")
     _open_books(ledger)
+    ahead = taken(files[0])
     with progress.shown(enabled=not json and sys.stderr.isatty()):
-        summary = run_import(files, ledger, config, dry_run, decision, correction=correction)
+        summary = run_import(
+            files, ledger, config, dry_run, decision, correction=correction, ahead=ahead
+        )
     sys.stdout.write(as_json(summary) + "\n" if json else as_text(summary))
     for warning in summary.warnings:
         typer.echo(warning, err=True)

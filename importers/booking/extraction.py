@@ -14,11 +14,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from beancount.core import data
 
 from ctc.importers.reading.identity import SourceFile
 from ctc.importers.reading.rejection import Rejection
+
+if TYPE_CHECKING:
+    from ctc.importers.booking.batch import CostBatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,13 @@ class Extraction:
     """What the importer checked along the way (sum rows), in Swedish."""
     unchanged: int = 0
     """Rows that state what the ledger already holds and so add no entry."""
+    batch: CostBatch | None = None
+    """Entries held column-wise (an export's booked rows), after those in `items`."""
+
+    def entries(self) -> list[data.Directive]:
+        """Every entry the file gives, built (the batch's too)."""
+        built = [item.entry for item in self.items]
+        return built + (self.batch.entries() if self.batch is not None else [])
 
 
 class Totals:

@@ -90,7 +90,7 @@ class WorkbookImporter(beangulp.Importer):
                 f"{path.name}: {len(extraction.rejected)} rader kan inte läsas in; "
                 f"först {first.where()}: {first.reason}."
             )
-        return [item.entry for item in extraction.items]
+        return extraction.entries()
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         """Mark entries whose exact row identity the ledger already holds."""

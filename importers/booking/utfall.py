@@ -6,7 +6,11 @@ or, for an income account, its income account, the amount kept as the export
 has it (a credit is negative) -- against the municipality's settlement account, carrying the row's codes and
 its provenance (file, sheet, row, SHA-256, row identity). If a later
 measurement calls for one entry per voucher or a monthly summary, only this
-module changes; every other step works on `Item`s and row identities.
+module changes; every other step works on row identities.
+
+The rows are booked column-wise: the mapping is asked once per distinct
+code, and the entries stay a table (`ctc.importers.booking.batch.CostBatch`)
+that is built into Beancount entries only where something needs them.
 
 A programme row whose responsibility code or account the mapping does not
 know is rejected, never guessed. `CostImporter` is the export's importer:
@@ -16,23 +20,26 @@ it reads the rows (`ctc.importers.kinds.utfall`) and books them here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from beancount.core import data
-from beancount.core.amount import Amount
 
 from ctc.accounts import cost_account, cost_counter_account
 from ctc.errors import UserError
-from ctc.importers.booking.extraction import Extraction, LazyItem, Totals
+from ctc.importers.booking.batch import CostBatch
+from ctc.importers.booking.extraction import Extraction, Totals
 from ctc.importers.booking.importer import WorkbookImporter
-from ctc.importers.kinds.utfall import UTFALL, CostRow, parse_export
+from ctc.importers.kinds.utfall import UTFALL, ProgrammeRows, parse_export
 from ctc.importers.reading.identity import SourceFile
 from ctc.importers.reading.layout import Header, Located
 from ctc.importers.reading.rejection import Rejection
 from ctc.mapping import Mapping
+
+if TYPE_CHECKING:
+    import polars as pl
 
 KIND_TEXT = {
     "salary": "Lön",
@@ -48,67 +55,40 @@ KIND_TEXT = {
 }
 """The text of a personnel entry when the mapping names no account."""
 
-SEK = "SEK"
+
+def _answers(values: pl.Series, answer: Callable[[str], str | None]) -> dict[str, str | None]:
+    """The mapping's answer for each distinct code of a column."""
+    return {code: answer(code) for code in values.unique().to_list()}
 
 
-class _Lookup:
-    """What a programme row's entry needs beyond the mapping's own (remembered) answers.
+def _looked_up(frame: pl.DataFrame, mapping: Mapping) -> pl.LazyFrame:
+    """The rows with their committee, kind of cost and area, each asked once per code."""
+    import polars as pl
 
-    A city's general ledger brings tens of thousands of programme rows with a
-    few hundred distinct codes, so the accounts and the account names are
-    worked out once per code.
-    """
+    def lookup(column: str, answers: dict[str, str | None], name: str) -> pl.Expr:
+        return (
+            pl.col(column).replace_strict(answers, default=None, return_dtype=pl.String).alias(name)
+        )
 
-    __slots__ = ("counter", "mapping", "narrations", "targets")
-
-    def __init__(self, mapping: Mapping) -> None:
-        self.mapping = mapping
-        self.targets: dict[tuple[str, str], str] = {}
-        self.narrations: dict[str, str] = {}
-        self.counter = cost_counter_account(mapping.municipality)
-
-    def target(self, committee: str, kind: str) -> str:
-        """The committee's cost account for a kind of cost."""
-        key = (committee, kind)
-        if key not in self.targets:
-            mapping = self.mapping
-            self.targets[key] = cost_account(
-                mapping.municipality, committee, mapping.programme, kind
-            )
-        return self.targets[key]
-
-    def narration(self, row: CostRow, kind: str) -> str:
-        """The row's own text, or for personnel costs (and empty texts) the account's name."""
-        mapping = self.mapping
-        personnel = kind in mapping.personnel and not mapping.copy_personnel_text
-        if row.text and not personnel:
-            return row.text
-        if row.account not in self.narrations:
-            self.narrations[row.account] = (
-                mapping.account_names.get(row.account) or f"{KIND_TEXT[kind]} (konto {row.account})"
-            )
-        return self.narrations[row.account]
+    responsibility = frame["responsibility"]
+    return frame.lazy().with_columns(
+        lookup("responsibility", _answers(responsibility, mapping.committee_of), "committee"),
+        lookup("account", _answers(frame["account"], mapping.kind_of), "kind"),
+        lookup("responsibility", _answers(responsibility, mapping.area_of), "area"),
+    )
 
 
-def cost_items(
-    rows: Iterable[CostRow], mapping: Mapping, source: SourceFile, header: Header
-) -> tuple[list[LazyItem], Totals, list[Rejection]]:
-    """Entries for programme rows, their control totals, and the rows the mapping cannot place."""
-    lookup = _Lookup(mapping)
-    items: list[LazyItem] = []
-    totals = Totals()
-    rejected: list[Rejection] = []
-    sheet = source.sheet or ""
-    for row in rows:
-        committee = mapping.committee_of(row.responsibility)
-        kind = mapping.kind_of(row.account)
+def _unmapped(frame: pl.DataFrame, sheet: str, header: Header) -> list[Rejection]:
+    """A rejection for each code of a programme row the mapping does not know."""
+    rejected = []
+    for row, responsibility, account, committee, kind in frame.iter_rows():
         if committee is None:
             rejected.append(
                 Rejection(
                     sheet,
-                    row.row,
+                    row,
                     header.letter("responsibility"),
-                    f"ansvarskoden {row.responsibility or '(tom)'} hör inte till någon nämnd "
+                    f"ansvarskoden {responsibility or '(tom)'} hör inte till någon nämnd "
                     "i mappningen (programrad)",
                 )
             )
@@ -116,47 +96,81 @@ def cost_items(
             rejected.append(
                 Rejection(
                     sheet,
-                    row.row,
+                    row,
                     header.letter("account"),
-                    f"kontot {row.account or '(tomt)'} har ingen kostnads- eller intäktstyp i "
+                    f"kontot {account or '(tomt)'} har ingen kostnads- eller intäktstyp i "
                     "mappningen (programrad)",
                 )
             )
-        if committee is None or kind is None:
-            continue
-        totals.add(row.date.year, committee, row.amount)
-        build = partial(cost_entry, row, committee, kind, lookup, source)
-        accounts = (lookup.target(committee, kind), lookup.counter)
-        items.append(LazyItem(build, row.row_id, row.amount, accounts))
-    return items, totals, rejected
+    return rejected
 
 
-def cost_entry(
-    row: CostRow, committee: str, kind: str, lookup: _Lookup, source: SourceFile
-) -> data.Transaction:
-    """One programme row as a transaction on its committee's cost account."""
-    meta = source.meta(row.row, row.row_id)
-    for key, value in (
-        ("voucher", row.voucher),
-        ("account_code", row.account),
-        ("responsibility", row.responsibility),
-        ("project", row.project),
-        ("activity", row.activity),
-        ("counterparty", row.counterparty),
-        ("area", lookup.mapping.area_of(row.responsibility)),
-        ("period", row.period),
-        ("voucher_date", row.voucher_date),
-    ):
-        if value:
-            meta[key] = value
-    amount = row.amount
-    postings = [
-        data.Posting(lookup.target(committee, kind), Amount(amount, SEK), None, None, None, None),
-        data.Posting(lookup.counter, Amount(-amount, SEK), None, None, None, None),
-    ]
-    return data.Transaction(
-        meta, row.date, "*", None, lookup.narration(row, kind), frozenset(), frozenset(), postings
+def _totals(sums: pl.DataFrame) -> Totals:
+    """The booked rows' totals per year and committee (`year`, `committee`, `cents`)."""
+    totals = Totals()
+    for year, committee, cents in sums.iter_rows():
+        totals.add(year, committee, Decimal(cents).scaleb(-2))
+    return totals
+
+
+def _narrations(pairs: pl.DataFrame, frame: pl.DataFrame, mapping: Mapping) -> pl.Expr:
+    """The row's own text, or for personnel costs (and empty texts) the account's name."""
+    import polars as pl
+
+    kinds = pairs["kind"].unique().to_list()
+    names = {
+        f"{account}\x1f{kind}": mapping.account_names.get(account)
+        or f"{KIND_TEXT[kind]} (konto {account})"
+        for account in frame["account"].unique().to_list()
+        for kind in kinds
+    }
+    hidden = sorted(mapping.personnel) if not mapping.copy_personnel_text else []
+    name = pl.concat_str("account", pl.lit("\x1f"), "kind").replace_strict(
+        names, return_dtype=pl.String
     )
+    own = (pl.col("text") != "") & ~pl.col("kind").is_in(hidden)
+    return pl.when(own).then(pl.col("text")).otherwise(name).alias("narration")
+
+
+def cost_items(
+    programme: ProgrammeRows, mapping: Mapping, source: SourceFile, header: Header
+) -> tuple[CostBatch, Totals, list[Rejection]]:
+    """Entries for programme rows, their control totals, and the rows the mapping cannot place."""
+    import polars as pl
+
+    from ctc.importers.booking.batch import COLUMNS
+
+    rows = _looked_up(programme.frame, mapping)
+    known = pl.col("committee").is_not_null() & pl.col("kind").is_not_null()
+    pairs, unknown, sums = pl.collect_all(
+        [
+            rows.filter(known).select("committee", "kind").unique(maintain_order=True),
+            rows.filter(~known).select("row", "responsibility", "account", "committee", "kind"),
+            rows.filter(known)
+            .group_by(pl.col("date").dt.year().alias("year"), "committee")
+            .agg(pl.col("cents").sum()),
+        ]
+    )
+    targets = {
+        f"{committee}\x1f{kind}": cost_account(
+            mapping.municipality, committee, mapping.programme, kind
+        )
+        for committee, kind in pairs.iter_rows()
+    }
+    booked = rows.filter(known) if unknown.height else rows
+    batch = (
+        booked.with_columns(
+            pl.concat_str("committee", pl.lit("\x1f"), "kind")
+            .replace_strict(targets, return_dtype=pl.String)
+            .alias("target"),
+            _narrations(pairs, programme.frame, mapping),
+        )
+        .select(COLUMNS)
+        .collect()
+    )
+    counter = cost_counter_account(mapping.municipality)
+    rejected = _unmapped(unknown, source.sheet or "", header)
+    return CostBatch(batch, counter, source), _totals(sums), rejected
 
 
 class CostImporter(WorkbookImporter):
@@ -173,17 +187,18 @@ class CostImporter(WorkbookImporter):
         self._check_marks(path, located)
         parsed = parse_export(located, self.mapping)
         source = self.source(path, located)
-        items, totals, unmapped = cost_items(parsed.programme, self.mapping, source, located.header)
+        batch, totals, unmapped = cost_items(parsed.programme, self.mapping, source, located.header)
         rejected = sorted((*parsed.rejected, *unmapped), key=lambda r: (r.row or 0, r.column or ""))
         return Extraction(
             kind=self.kind.name,
             source=source,
             account=self.archive_account(),
             date=parsed.last_date or datetime.date(1970, 1, 1),
-            items=tuple(items),
+            items=(),
+            batch=batch,
             rows=parsed.rows,
             programme_rows=len(parsed.programme),
-            programme_total=sum((row.amount for row in parsed.programme), Decimal(0)),
+            programme_total=parsed.programme.total if len(parsed.programme) else Decimal(0),
             by_year_committee=totals.figures(),
             not_programme=parsed.not_programme,
             rejected=tuple(rejected),

@@ -8,14 +8,23 @@ date or period and its amount parsed, whether it is the programme's or not.
 Sum rows ("Summa", "Totalt", "Total") are checked against the rows they sum:
 those since the previous sum row, or all rows above.
 
+A big export read as text is screened column-wise first
+(`ctc.importers.reading.screen`): the plain rows of other activities are only
+counted and summed, and the plain rows of the programme are read column-wise
+here (`_screened_programme`) by the same rules the sorter applies to one row.
+Whichever way a programme row was read, the programme's rows end up in one
+table (`ProgrammeRows`), in file order, where their identities are given.
+
 Turning programme rows into entries is `ctc.importers.booking.utfall`'s job.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ctc import progress
 from ctc.importers.reading.cells import (
@@ -28,11 +37,16 @@ from ctc.importers.reading.cells import (
     parse_text,
     period_end,
 )
-from ctc.importers.reading.identity import Occurrences, fingerprint
+from ctc.importers.reading.identity import row_ids
 from ctc.importers.reading.layout import Column, Kind, Located, normalise
 from ctc.importers.reading.rejection import Rejection
 from ctc.mapping import Mapping
 from ctc.numbers import format_number
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ctc.importers.reading.screen import Screened
 
 UTFALL = Kind(
     name="utfall",
@@ -101,13 +115,112 @@ class CostRow:
     row_id: str
 
 
+FIELDS = (
+    "row",
+    "date",
+    "period",
+    "voucher_date",
+    "account",
+    "responsibility",
+    "project",
+    "activity",
+    "counterparty",
+    "cents",
+    "amount",
+    "text",
+    "voucher",
+)
+"""The columns of `ProgrammeRows.frame` (and `row_id`): a `CostRow`'s fields, the amount
+twice: in whole öre (`cents`) and as its exact `Decimal` text (`amount`)."""
+
+
+def _schema() -> dict[str, pl.DataType]:
+    import polars as pl
+
+    text = pl.String()
+    day = pl.Date()
+    whole = pl.Int64()
+    types = (whole, day, text, day, text, text, text, text, text, whole, text, text, text)
+    return dict(zip(FIELDS, types, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeRows:
+    """The programme's rows of an export, column-wise, in file order, with their identities.
+
+    A city's export may hold hundreds of thousands of them; as a table they
+    cost a few bytes a cell instead of a Python object a row. Iterating gives
+    `CostRow`s (tests, small files).
+    """
+
+    frame: pl.DataFrame
+    """One row per programme row: `FIELDS` and `row_id`."""
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    def __iter__(self) -> Iterator[CostRow]:
+        for values in self.frame.select(*FIELDS, "row_id").iter_rows():
+            yield _cost_row(values)
+
+    def __getitem__(self, index: int) -> CostRow:
+        return _cost_row(self.frame.select(*FIELDS, "row_id").row(index))
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of every programme row's amount, exactly."""
+        return Decimal(int(self.frame["cents"].sum())).scaleb(-2)
+
+
+def _cost_row(values: tuple) -> CostRow:
+    """A row of `ProgrammeRows.frame` (`FIELDS` and `row_id`) as a `CostRow`."""
+    row, day, period, voucher_date, *codes, _, amount, text, voucher, row_id = values
+    account, responsibility, project, activity, counterparty = codes
+    return CostRow(
+        row,
+        day,
+        period,
+        voucher_date,
+        account,
+        responsibility,
+        project,
+        activity,
+        counterparty,
+        Decimal(amount),
+        text,
+        voucher,
+        row_id,
+    )
+
+
+def programme_rows(rows: list[tuple], columns: pl.DataFrame | None, dated: bool) -> ProgrammeRows:
+    """The sorter's programme rows (`FIELDS` tuples) and those read column-wise, as one table.
+
+    Rows are put in file order before identities are given, so the n-th of
+    identical rows is the n-th in the file, whichever way each was read.
+    `dated`: the export has a date column (its identity then holds the row's date).
+    """
+    import polars as pl
+
+    frame = pl.DataFrame(rows, schema=_schema(), orient="row")
+    if columns is not None and columns.height:
+        frame = pl.concat([frame, columns]).sort("row") if rows else columns
+    day = pl.coalesce("voucher_date", "date").dt.strftime("%Y-%m-%d") if dated else pl.lit("")
+    identity = [
+        day,
+        pl.col("period").fill_null(""),
+        *map(pl.col, (*FIELDS[4:9], "amount", "voucher", "text")),
+    ]
+    return ProgrammeRows(frame.with_columns(row_ids(frame, identity)))
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedExport:
     """All rows of an export's data sheet, sorted."""
 
     sheet: str
     rows: int
-    programme: tuple[CostRow, ...]
+    programme: ProgrammeRows
     not_programme: int
     rejected: tuple[Rejection, ...]
     notes: tuple[str, ...]
@@ -153,8 +266,9 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
     """Sort every row of an export's data sheet; see the module docstring.
 
     A big export read as text is screened column-wise first: the plain rows
-    of other activities are only counted and summed there, and every other
-    row comes here, in order, with the sum of the plain rows before it.
+    of other activities are only counted and summed there, the plain rows of
+    the programme are read column-wise, and every other row comes here, in
+    order, with the sum of the rows before it that the screen kept.
     """
     sorter = _RowSorter(located, mapping)
     if located.frame is None:
@@ -163,8 +277,12 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
             number += 1
             sorter.sort(number, cells)
         return sorter.result()
-    from ctc.importers.reading.screen import screen
+    from ctc.importers.reading.screen import needs_error_cells, screen
 
+    if located.cell_errors is not None and not needs_error_cells(
+        located.frame, located.header.fields
+    ):
+        located.cell_errors.release()  # no row can ask for them
     screened = screen(
         located.frame, located.header.fields, mapping, sorter.width, located.cell_errors
     )
@@ -174,8 +292,57 @@ def parse_export(located: Located, mapping: Mapping) -> ParsedExport:
     for index, before, cells in screened.other_rows():
         sorter.sort(first + index, cells, before)
         done.value += 1
+    if located.cell_errors is not None:
+        located.cell_errors.release()  # nothing asks for error cells any more
     sorter.add_plain(screened.plain_rows, screened.plain_last_date)
-    return sorter.result()
+    return sorter.result(_screened_programme(screened, located.header.fields, first))
+
+
+def _screened_programme(screened: Screened, fields: dict[str, int], first: int) -> pl.DataFrame:
+    """The programme rows the screen kept, read as the sorter reads one row (`_RowSorter.sort`).
+
+    Codes are stripped (`parse_code`), the text has its runs of whitespace
+    made single spaces (`parse_text`), the period is the six digits the
+    screen accepted, and the booking date never moves a row's own date aside
+    (the screen sends such rows to the sorter).
+    """
+    import polars as pl
+
+    from ctc.importers.reading.screen import CENTS, DAY, INDEX, python_strip, python_words
+
+    def cell(field: str) -> pl.Expr | None:
+        return pl.col(f"__UNNAMED__{fields[field]}") if field in fields else None
+
+    def code(field: str) -> pl.Expr:
+        found = cell(field)
+        return pl.lit("") if found is None else python_strip(found).fill_null("")
+
+    text = cell("text")
+    period = cell("period")
+    return screened.programme.select(
+        (pl.col(INDEX) + first).alias("row"),
+        pl.col(DAY).alias("date"),
+        (pl.lit(None, pl.String) if period is None else python_strip(period)).alias("period"),
+        pl.lit(None, pl.Date).alias("voucher_date"),
+        *(code(f).alias(f) for f in FIELDS[4:9]),
+        pl.col(CENTS).alias("cents"),
+        cents_text(pl.col(CENTS)).alias("amount"),
+        (pl.lit("") if text is None else python_words(text).fill_null("")).alias("text"),
+        code("voucher").alias("voucher"),
+    ).collect()
+
+
+def cents_text(cents: pl.Expr) -> pl.Expr:
+    """Whole öre as `str` of their `Decimal` in kronor: 12345 -> "123.45", -5 -> "-0.05"."""
+    import polars as pl
+
+    whole = cents.abs()
+    return pl.concat_str(
+        pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        (whole // 100).cast(pl.String),
+        pl.lit("."),
+        (whole % 100).cast(pl.String).str.zfill(2),
+    )
 
 
 class _RowSorter:
@@ -199,8 +366,8 @@ class _RowSorter:
         self.projects, self.activities = mapping.projects, mapping.activities
         self.fast_dates = self.i_period is None and self.i_date is not None
         self.rejected: list[Rejection] = list(located.rejected)
-        self.programme: list[CostRow] = []
-        self.occurrences = Occurrences()
+        self.programme: list[tuple] = []
+        """The programme's rows sorted here, as `FIELDS` tuples."""
         self.sums = _SumCheck()
         self.data_rows = self.not_programme = 0
         self.last_date: datetime.date | None = None
@@ -257,7 +424,7 @@ class _RowSorter:
             self.not_programme += 1
             return
         self.programme.append(
-            self._cost_row(number, cells, (day, period, voucher_date), amount, project, activity)
+            self._fields(number, cells, (day, period, voucher_date), amount, project, activity)
         )
 
     def _check_sum(self, number: int, cell: object, above: Decimal) -> None:
@@ -270,7 +437,7 @@ class _RowSorter:
         if problem:
             self.reject(number, "amount", problem)
 
-    def _cost_row(
+    def _fields(
         self,
         number: int,
         cells: list,
@@ -278,7 +445,8 @@ class _RowSorter:
         amount: Decimal,
         project: str,
         activity: str,
-    ) -> CostRow:
+    ) -> tuple:
+        """A programme row's `FIELDS`."""
         blank = ""
         day, period, voucher_date = when
         account = parse_code(cells[self.i_account])
@@ -286,21 +454,8 @@ class _RowSorter:
         counterparty = parse_code(cells[self.i_counter]) if self.i_counter is not None else blank
         text = parse_text(cells[self.i_text]) if self.i_text is not None else blank
         voucher = parse_code(cells[self.i_voucher]) if self.i_voucher is not None else blank
-        identity = fingerprint(
-            (
-                (voucher_date or day).isoformat() if self.i_date is not None else blank,
-                period or blank,
-                account,
-                responsibility,
-                project,
-                activity,
-                counterparty,
-                str(amount),
-                voucher,
-                text,
-            )
-        )
-        return CostRow(
+        cents = int(amount.scaleb(2))
+        return (
             number,
             day,
             period,
@@ -310,10 +465,10 @@ class _RowSorter:
             project,
             activity,
             counterparty,
-            amount,
+            cents,
+            str(amount),
             text,
             voucher,
-            self.occurrences.row_id(identity),
         )
 
     def add_plain(self, rows: int, last_date: datetime.date | None) -> None:
@@ -323,15 +478,20 @@ class _RowSorter:
         if last_date is not None and (self.last_date is None or last_date > self.last_date):
             self.last_date = last_date
 
-    def result(self) -> ParsedExport:
-        """Everything sorted so far."""
+    def result(self, columns: pl.DataFrame | None = None) -> ParsedExport:
+        """Everything sorted so far, with the programme rows read column-wise (`columns`)."""
+        if columns is not None and columns.height:
+            self.data_rows += columns.height
+            last = columns["date"].max()
+            if self.last_date is None or last > self.last_date:  # type: ignore[operator]
+                self.last_date = last  # type: ignore[assignment]
         checked = self.sums.checked
         notes = (f"{checked} summarad(er) stämmer med raderna ovanför.",) if checked else ()
         notes = (*self.located.notes, *notes)
         return ParsedExport(
             self.located.sheet,
             self.data_rows,
-            tuple(self.programme),
+            programme_rows(self.programme, columns, self.i_date is not None),
             self.not_programme,
             tuple(self.rejected),
             notes,

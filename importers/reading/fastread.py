@@ -19,13 +19,14 @@ otherwise the workbook is read the careful way instead.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ctc import progress
 from ctc.errors import UserError
@@ -50,6 +51,34 @@ MAX_FAST_CELLS = 1_048_576 * 32
 CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(/>|>.*?</c>)', re.DOTALL)
 
 
+ErrorCells = dict[tuple[int, int], str]
+"""(row, column) -> the error value a cell shows (`#REF!`)."""
+
+
+class CellErrors(Protocol):
+    """A sheet's error cells, worked out when first asked (`__call__`).
+
+    `release` says nothing will ask any more, so the reader's copy of the
+    sheet (which finding them needs) can go: it is as big as the read itself.
+    """
+
+    def __call__(self) -> ErrorCells: ...
+
+    def release(self) -> None:
+        """Let go of what finding the error cells needs; asking afterwards is an error."""
+        ...
+
+
+class NoErrors:
+    """The error cells of a sheet that has none to find (a sheet read some other way)."""
+
+    def __call__(self) -> ErrorCells:
+        return {}
+
+    def release(self) -> None:
+        """Nothing to let go of."""
+
+
 @dataclass(frozen=True, slots=True)
 class TextSheet:
     """One sheet read whole as text: row 0 of `frame` is sheet row `first_row`."""
@@ -60,7 +89,7 @@ class TextSheet:
     """1-based sheet row of the frame's first row."""
     first_column: int
     """0-based sheet column of the frame's first column."""
-    errors: Callable[[], ErrorCells] = dict
+    errors: CellErrors = field(default_factory=NoErrors)
     """(frame row, column) -> error value of the sheet's error cells, found when asked."""
 
     def head(self, count: int) -> list[list[str]]:
@@ -75,21 +104,23 @@ def wants_fast_read(path: Path, container: str) -> bool:
     return container == "zip" and path.stat().st_size >= FAST_READ_BYTES
 
 
-def prepare_reading(path: Path) -> None:
+def prepare_reading(path: Path) -> bool:
     """Import the column-wise reader now if `path` will need it, so a thread can just read.
 
     `ctc import` reads the first file in a thread while the ledger loads; the
-    imports are Python work that would hold the GIL there.
+    imports are Python work that would hold the GIL there. Returns whether
+    the file is a workbook big enough to be read column-wise.
     """
     try:
         big = path.is_file() and wants_fast_read(path, sniff(path))
     except UserError:
-        return  # opening the file reports it
+        return False  # opening the file reports it
     if big:
         import fastexcel  # noqa: F401
         import polars  # noqa: F401
 
         import ctc.importers.reading.screen  # noqa: F401
+    return big
 
 
 def sheet_heads(path: Path) -> dict[str, bytes]:
@@ -161,8 +192,6 @@ def positions(frame: pl.DataFrame, head: bytes) -> tuple[int, int] | None:
     return None
 
 
-ErrorCells = dict[tuple[int, int], str]
-"""(row, column) -> the error value a cell shows (`#REF!`)."""
 ERROR_DETAIL = re.compile(r"Error\((\w+)\)")
 ERROR_VALUES = {
     "Div0": "#DIV/0!",
@@ -177,21 +206,50 @@ ERROR_VALUES = {
 """fastexcel's names for Excel's error values, and the values as Excel shows them."""
 
 
-def _errors_of(sheet: fastexcel.ExcelSheet) -> Callable[[], ErrorCells]:
+class _SheetErrors:
     """The sheet's error cells (which the reader leaves empty), worked out when first asked.
 
     fastexcel reports them only while converting the sheet to Arrow once more,
     which costs a good part of the read; so they are found only when a row
     with an empty amount or date needs them (`screen`), never for a clean file.
+    Until then the reader's copy of the sheet is kept, and `release` drops it.
     """
-    found: list[ErrorCells] = []
 
-    def errors() -> ErrorCells:
-        if not found:
-            found.append(_error_cells(sheet))
-        return found[0]
+    __slots__ = ("_found", "_sheet")
 
-    return errors
+    def __init__(self, sheet: fastexcel.ExcelSheet) -> None:
+        self._sheet: fastexcel.ExcelSheet | None = sheet
+        self._found: ErrorCells | None = None
+
+    def __call__(self) -> ErrorCells:
+        if self._found is None:
+            if self._sheet is None:
+                raise RuntimeError("the sheet's error cells were asked for after it was released")
+            self._found = _error_cells(self._sheet)
+        return self._found
+
+    def release(self) -> None:
+        """Drop the reader's copy of the sheet and give its memory back to the system."""
+        if self._sheet is not None:
+            self._sheet = None
+            give_back_memory()
+
+
+def give_back_memory() -> None:
+    """Return freed heap memory to the system (glibc's `malloc_trim`; elsewhere nothing).
+
+    The reader's cells are many small allocations; once they are freed the C
+    library keeps the pages for itself, and polars (which has an allocator of
+    its own) cannot use them: the work after the read would add its memory
+    on top of the read's. Trimming hands the pages back.
+    """
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is not None:
+        trim(0)
 
 
 def _error_cells(sheet: fastexcel.ExcelSheet) -> ErrorCells:
@@ -255,7 +313,7 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
             start = positions(frame, head)
             if start is None:
                 return None
-            sheets.append(TextSheet(name, frame, *start, _errors_of(loaded)))
+            sheets.append(TextSheet(name, frame, *start, _SheetErrors(loaded)))
     except UserError:
         raise
     except BaseException as error:  # a Rust panic is a BaseException

@@ -12,13 +12,16 @@ recognised by this identity alone, never by fuzzy similarity.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ctc.provenance import ROW_ID, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256, SOURCE_SHEET
+
+if TYPE_CHECKING:
+    import polars as pl
 
 FINGERPRINT_CHARS = 20
 """Hex digits kept of a row's SHA-256 (80 bits: no collision in any ledger's lifetime)."""
@@ -60,10 +63,50 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+SEPARATOR = "\x1f"
+"""Between a row's fields in what its fingerprint hashes."""
+
+
 def fingerprint(fields: Iterable[str]) -> str:
     """A short, stable hash of a row's normalised fields."""
-    joined = "\x1f".join(fields)
+    joined = SEPARATOR.join(fields)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:FINGERPRINT_CHARS]
+
+
+HASHED_AT_ONCE = 50_000
+"""Rows whose fields are held as Python bytes at a time while they are hashed."""
+
+
+def row_ids(frame: pl.DataFrame, fields: Sequence[pl.Expr]) -> pl.Series:
+    """The identity of every row of `frame`, from its `fields` (text, in order), in file order.
+
+    The same as `fingerprint` and `Occurrences` row by row: the n-th row with
+    a fingerprint gets `-n`. The hashing is Python's (polars has no SHA-256),
+    over the fields joined column-wise, a slice of rows at a time so that
+    their Python copies stay small; a file whose rows all differ (the usual
+    case) numbers them all 1 at once.
+    """
+    import polars as pl
+
+    joined = frame.select(pl.concat_str(*fields, separator=SEPARATOR).cast(pl.Binary)).to_series()
+    parts = [
+        pl.Series(
+            list(map(_digest, joined.slice(start, HASHED_AT_ONCE).to_list())), dtype=pl.Binary
+        )
+        for start in range(0, joined.len(), HASHED_AT_ONCE)
+    ]
+    del joined
+    digests = pl.concat(parts, rechunk=True) if parts else pl.Series([], dtype=pl.Binary)
+    prints = digests.bin.encode("hex").alias("row_id")
+    if not prints.is_duplicated().any():
+        return prints + "-1"
+    occurrences = Occurrences()
+    return pl.Series("row_id", [occurrences.row_id(p) for p in prints], dtype=pl.String)
+
+
+def _digest(content: bytes) -> bytes:
+    """The bytes of a fingerprint (`FINGERPRINT_CHARS` hex digits) of a row's joined fields."""
+    return hashlib.sha256(content).digest()[: FINGERPRINT_CHARS // 2]
 
 
 class Occurrences:

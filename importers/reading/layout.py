@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ctc.errors import UserError
 from ctc.importers.reading.columns import column_letter
-from ctc.importers.reading.fastread import TextSheet
+from ctc.importers.reading.fastread import CellErrors, ErrorCells, TextSheet
 from ctc.importers.reading.rejection import Rejection
 from ctc.importers.reading.workbook import CellValue, Workbook, sheet_rows
 from ctc.source_formats import SourceFormats
@@ -113,7 +113,7 @@ class Located:
     """What reading the file found that the summary states (a text file's encoding)."""
     rejected: tuple[Rejection, ...] = ()
     """Problems of the file itself that refuse it (a SIE voucher that does not balance)."""
-    cell_errors: Callable[[], dict[tuple[int, int], str]] | None = None
+    cell_errors: CellErrors | None = None
     """For `frame`: (row below the header, column) -> error value, worked out when asked."""
     settings: SourceFormats | None = None
     """The mapping's settings a text file was read with (None: a workbook, read without any)."""
@@ -264,17 +264,28 @@ def _choose(
     preamble = tuple(sheet.head[:index])
     if sheet.text is not None:
         below = sheet.text.frame.slice(index + 1)
-        errors = partial(_shifted, sheet.text.errors, index + 1)
+        errors = _Shifted(sheet.text.errors, index + 1)
         return Located(kind, sheet.name, header, preamble, iter(()), below, cell_errors=errors)
     rows = itertools.chain(sheet.head[index + 1 :], sheet.rest)
     return Located(kind, sheet.name, header, preamble, rows)
 
 
-def _shifted(
-    errors: Callable[[], dict[tuple[int, int], str]], rows: int
-) -> dict[tuple[int, int], str]:
+class _Shifted:
     """A sheet's error cells numbered from the row `rows` below its first."""
-    return {(row - rows, column): value for (row, column), value in errors().items()}
+
+    __slots__ = ("_errors", "_rows")
+
+    def __init__(self, errors: CellErrors, rows: int) -> None:
+        self._errors = errors
+        self._rows = rows
+
+    def __call__(self) -> ErrorCells:
+        rows = self._rows
+        return {(row - rows, column): value for (row, column), value in self._errors().items()}
+
+    def release(self) -> None:
+        """Let go of the sheet (`CellErrors.release`)."""
+        self._errors.release()
 
 
 def _cells(rows: list[list[str]]) -> list[list[CellValue]]:

@@ -102,13 +102,17 @@ class Changes:
 
     def append(self, relative: str, entries: list[data.Directive]) -> None:
         """Plan appending entries to a ledger file, creating it with its header if new."""
+        self.append_text(relative, render_entries(entries))
+
+    def append_text(self, relative: str, rendered: str) -> None:
+        """Plan appending entries already rendered (as `render_entries` renders them)."""
         path = self.root / relative
         text = self.current(path)
         if text is None:
             text = header_of(relative)
         elif text and not text.endswith("\n"):
             text += "\n"
-        self.set_text(path, text + "\n" + render_entries(entries))
+        self.set_text(path, text + "\n" + rendered)
 
     def paths(self) -> list[Path]:
         """Every file the change writes or removes."""
