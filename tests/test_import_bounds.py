@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROCESS_TIMEOUT
-from oddfiles import rezip, xlsb
+from oddfiles import ods, rezip, xlsb
 from test_import_errors import example_copy as shared_example_copy  # noqa: F401
 from test_import_hostile import _serial, xlsxwriter_export
 from workbooks import HEADER, ROWS, export
@@ -296,18 +296,26 @@ def test_a_genuine_export_is_scanned_without_reading_it_tag_by_tag(tmp_path, mon
     assert bounds.bounded(path, sheet_heads(path))
 
 
-def test_a_big_binary_workbook_is_read_the_careful_way(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kind", ["xlsb", "ods"])
+@pytest.mark.parametrize("scanned", [10 << 20, 0])
+def test_a_big_binary_workbook_is_read_the_careful_way(tmp_path, monkeypatch, kind, scanned):
     # Its sheets cannot be scanned for how far they reach, nor placed by their XML: it is
-    # never read column-wise, unprobed, in the importer's own process.
+    # never read column-wise, unprobed, in the importer's own process, below 10 MB or above
+    # (`scanned`: the size from which a workbook counts as big), binary or OpenDocument.
     import fastexcel
 
     def unprobed(*args: object) -> None:
         raise AssertionError("read column-wise")
 
     monkeypatch.setattr(fastread, "FAST_READ_BYTES", 0)
+    monkeypatch.setattr(fastread, "SCANNED_BYTES", scanned)
+    monkeypatch.setattr(bounds, "SCANNED_BYTES", scanned)
     monkeypatch.setattr(fastexcel, "read_excel", unprobed)
     rows = [[_serial(value) for value in row] for row in ROWS]
-    path = xlsb(tmp_path / "utfall.xlsb", [list(HEADER), *rows])
+    if kind == "xlsb":
+        path = xlsb(tmp_path / "utfall.xlsb", [list(HEADER), *rows])
+    else:
+        path = ods(tmp_path / "utfall.ods", [list(HEADER), *ROWS])
     assert fastread.read_text_sheets(path) is None
     located = locate_file(path)
     assert located.frame is None and located.sheet == "Utfall"
