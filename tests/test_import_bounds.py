@@ -231,6 +231,8 @@ SAME = "same"
         ),
         ('<row r="7"><c r="B007"><v>1</v></c></row>', (400, 2), SAME),
         ('<row r="7"><c r="B7" t="inlineStr"><is><t>Kl:c 12</t></is></c></row>', (400, 2), SAME),
+        ('<row r="7"><:c r="E7"><v>1</v></:c></row>', (400, 5), None),
+        ('<row r="7"><\u00f6\f:c r="E7"><v>1</v></\u00f6\f:c></row>', (400, 5), None),
     ],
 )
 def test_the_scan_finds_how_far_the_cells_reach(tmp_path, monkeypatch, extra, expected, big):
@@ -456,3 +458,10 @@ def test_thousands_of_columns_without_references_in_a_big_export_are_refused(
     # Not of the shape the big scan takes: the probe under limits reads it, and fails.
     path = big_export(tmp_path / "stor_utan_referenser.xlsx", big_rows, "<c><v>1</v></c>" * 16384)
     assert_one_line_refusal(example_copy, path)
+
+
+def test_a_far_cell_with_an_empty_namespace_prefix_is_refused(example_copy, plain, tmp_path):
+    # calamine's XML reader takes `<:c` for a cell, as it takes `<x:c`.
+    far = '<row r="9"><:c r="XFD1048576"><v>1</v></:c></row>'
+    path = hostile(plain, tmp_path / "prefix.xlsx", before_sheet_end(far))
+    assert_one_line_refusal(example_copy, path, "XFD1048576")

@@ -73,7 +73,9 @@ MAX_TAG_SCAN = 16 << 20
 HEAD_BYTES = 1 << 16
 """How much of a sheet is read cell by cell for the extent its first rows have."""
 REFERENCE = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
-TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+TAG = re.compile(rb"<(/?)(?:[^ \t\r\n<>/:]*:)?(row|c)(?=[\s/>])([^>]*)>")
+"""A row or cell tag, with any namespace prefix (even an empty or non-ASCII one), as
+calamine's XML reader takes it."""
 R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 CELL_NAME = re.compile(rb"([A-Za-z]+)([0-9]+)$")
 """A cell reference as calamine reads it (either case); any other is an error there."""
@@ -82,8 +84,9 @@ BIG_CELLS = 1_048_576 * 32
 times 32 columns, as a genuine export's declared size may be (`fastread`)."""
 MIN_CELL_BYTES = 16
 """The fewest bytes of XML a cell with a value takes (`<c r="A1"><v>1</v></c>` is 22)."""
-PREFIXED = re.compile(rb":c[\t\n\r /]|:c>")
-"""Where a cell may be written with a namespace prefix (`<x:c`), which calamine reads too."""
+PREFIXED = re.compile(rb"<[^ \t\r\n<>/:]*:c[ \t\r\n/>]")
+"""A cell written with a namespace prefix (`<x:c`), which calamine reads too: its XML
+reader takes whatever comes before the name's first colon as the prefix."""
 COMPRESSED_CHUNK = 1 << 20
 LOCAL_HEADER = struct.Struct("<4s22xHH")
 """A zip member's local header: its signature, and the lengths of its name and extra field."""
@@ -297,20 +300,11 @@ def _scan_big(chunks: Iterator[bytes], extent: Extent) -> None:
     matches = 0
     for index, data in enumerate(_whole_tags(chunks)):
         _take_known(data, index == 0, extent)
-        if data.find(b":") >= 0 and _prefixed(data):  # one byte: found at memchr's speed
+        if data.find(b":") >= 0 and PREFIXED.search(data):  # one byte: found at memchr's speed
             raise IrregularError
         matches += _take_beyond(data, _unexpected(extent), extent)
         if matches > MAX_MATCHES:
             raise ScanLimitError
-
-
-def _prefixed(data: bytes) -> bool:
-    """Whether a `:c` that `PREFIXED` found is a tag's name (`<x:c`), not text in a cell."""
-    for match in PREFIXED.finditer(data):
-        start = data.rfind(b"<", 0, match.start())
-        if start >= 0 and re.fullmatch(rb"<[\w.-]+", data[start : match.start()]):
-            return True
-    return False
 
 
 def _scan_tags(chunks: Iterator[bytes], extent: Extent) -> None:
