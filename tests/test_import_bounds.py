@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROCESS_TIMEOUT
-from oddfiles import rezip, xlsb
+from oddfiles import ods, rezip, xlsb
 from test_import_errors import example_copy as shared_example_copy  # noqa: F401
 from test_import_hostile import _serial, xlsxwriter_export
 from workbooks import HEADER, ROWS, export
@@ -206,31 +206,64 @@ def extent_of(tmp_path: Path, xml: bytes) -> bounds.Extent | None:
 ROW = '<row r="{n}"><c r="A{n}"><v>1</v></c><c r="B{n}" t="inlineStr"><is><t>x</t></is></c></row>'
 
 
+SAME = "same"
+"""The big scan finds what the thorough one finds."""
+GAP = "gap"
+"""The big scan does not see this yet (a second `r`: `bounds._unexpected`); not checked."""
+
+
 @pytest.mark.parametrize(
-    ("extra", "expected"),
+    ("extra", "expected", "big"),
     [
-        ("", (400, 2)),
-        ('<row r="7"><c r="XFD7"><v>1</v></c></row>', (400, 16384)),
-        ('<row r="7"><c r="C1048576"><v>1</v></c></row>', (1048576, 3)),
-        ('<row r="7"><c r="XFD7"/><c r="C1048576" s="1"></c></row>', (400, 2)),
-        ('<row r="7"><c><v>1</v></c><c><v>1</v></c><c><v>1</v></c></row>', (400, 3)),
-        ('<row r="900000"><c t="s"><v>0</v></c></row>', (900000, 2)),
-        ('<row r="7"><x:c r="E7"><x:v>1</x:v></x:c></row>', (400, 5)),
-        ("<row r='7'><c r='F7'><v>1</v></c></row>", (400, 6)),
-        ('<row r="7"><c r="xfd7"><v>1</v></c></row>', (400, 16384)),
-        ('<row r="7"><c r="Ab7"><v>1</v></c></row>', (400, 28)),
-        ('<row r="7"><c\tr="H7"><v>1</v></c></row>', (400, 8)),
+        ("", (400, 2), SAME),
+        ('<row r="7"><c r="XFD7"><v>1</v></c></row>', (400, 16384), SAME),
+        ('<row r="7"><c r="C1048576"><v>1</v></c></row>', (1048576, 3), SAME),
+        ('<row r="7"><c r="XFD7"/><c r="C1048576" s="1"></c></row>', (400, 2), SAME),
+        ('<row r="7"><c><v>1</v></c><c><v>1</v></c><c><v>1</v></c></row>', (400, 3), None),
+        ('<row r="900000"><c t="s"><v>0</v></c></row>', (900000, 2), None),
+        ('<row r="7"><x:c r="E7"><x:v>1</x:v></x:c></row>', (400, 5), None),
+        ("<row r='7'><c r='F7'><v>1</v></c></row>", (400, 6), None),
+        ('<row r="7"><c r="xfd7"><v>1</v></c></row>', (400, 16384), None),
+        ('<row r="7"><c r="Ab7"><v>1</v></c></row>', (400, 28), None),
+        ('<row r="7"><c\tr="H7"><v>1</v></c></row>', (400, 8), None),
+        (
+            '<row r="7"><c r="C7"><v>1</v></c><c r="A99999999"><v>1</v></c></row>',
+            (99999999, 3),
+            SAME,
+        ),
+        ('<row r="7"><c r="B007"><v>1</v></c></row>', (400, 2), SAME),
+        ('<row r="7"><c r="B7" t="inlineStr"><is><t>Kl:c 12</t></is></c></row>', (400, 2), SAME),
+        ('<row r="7"><:c r="E7"><v>1</v></:c></row>', (400, 5), None),
+        ('<row r="7"><c r="E7" r="XFD7"><v>1</v></c></row>', (400, 16384), GAP),
+        ('<row r="7"><c r="E7" s="0"\tr = "H7"><v>1</v></c></row>', (400, 8), GAP),
+        (
+            '<row r="7"><c r="B7" s="0" t="inlineStr"><is><t>r="Z9"</t></is></c></row>',
+            (400, 2),
+            SAME,
+        ),
+        ('<row r="7"><\u00f6\f:c r="E7"><v>1</v></\u00f6\f:c></row>', (400, 5), None),
     ],
 )
-def test_the_scan_finds_how_far_the_cells_reach(tmp_path, monkeypatch, extra, expected):
+def test_the_scan_finds_how_far_the_cells_reach(tmp_path, monkeypatch, extra, expected, big):
+    # The big scan leaves any shape but `<c r="A1"` to the probe (None): a big sheet is
+    # not read tag by tag.
     monkeypatch.setattr(bounds, "CHUNK", 4096)  # many chunks, tags cut at their ends
     rows = [ROW.format(n=n) for n in range(1, 401)]
-    extent = extent_of(tmp_path, sheet_xml("".join(rows[:200]) + extra + "".join(rows[200:])))
+    xml = sheet_xml("".join(rows[:200]) + extra + "".join(rows[200:]))
+    extent = extent_of(tmp_path, xml)
     assert extent is not None
     assert (extent.rows, extent.columns) == expected
+    with zipfile.ZipFile(tmp_path / "blad.zip") as package:
+        found = bounds.big_sheet_extent(tmp_path / "blad.zip", package.getinfo(SHEET))
+    if big != GAP:
+        assert (found.rows, found.columns) == expected if big == SAME else found is None
 
 
-def test_a_part_that_inflates_past_its_declared_size_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("scan", "message"),
+    [("sheet_extent", r"trasig.*sheet1\.xml"), ("big_sheet_extent", r"sheet1\.xml.*mer än")],
+)
+def test_a_part_that_inflates_past_its_declared_size_is_refused(tmp_path, scan, message):
     path = tmp_path / "ljuger.xlsx"
     xml = sheet_xml("".join(ROW.format(n=n) for n in range(1, 2000)))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
@@ -240,8 +273,11 @@ def test_a_part_that_inflates_past_its_declared_size_is_refused(tmp_path):
     for at in [i for i in range(len(data)) if data[i : i + 4] == declared]:
         data[at : at + 4] = (len(xml) // 2).to_bytes(4, "little")  # local and central header
     path.write_bytes(bytes(data))
-    with zipfile.ZipFile(path) as package, pytest.raises(UserError, match=r"trasig.*sheet1\.xml"):
-        bounds.sheet_extent(path, package, package.getinfo(SHEET))
+    with zipfile.ZipFile(path) as package, pytest.raises(UserError, match=message):
+        if scan == "sheet_extent":
+            bounds.sheet_extent(path, package, package.getinfo(SHEET))
+        else:
+            bounds.big_sheet_extent(path, package.getinfo(SHEET))
 
 
 def test_error_cells_are_found_piece_by_piece_as_in_the_whole(tmp_path, monkeypatch):
@@ -272,18 +308,26 @@ def test_a_genuine_export_is_scanned_without_reading_it_tag_by_tag(tmp_path, mon
     assert bounds.bounded(path, sheet_heads(path))
 
 
-def test_a_big_binary_workbook_is_read_the_careful_way(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kind", ["xlsb", "ods"])
+@pytest.mark.parametrize("scanned", [10 << 20, 0])
+def test_a_big_binary_workbook_is_read_the_careful_way(tmp_path, monkeypatch, kind, scanned):
     # Its sheets cannot be scanned for how far they reach, nor placed by their XML: it is
-    # never read column-wise, unprobed, in the importer's own process.
+    # never read column-wise, unprobed, in the importer's own process, below 10 MB or above
+    # (`scanned`: the size from which a workbook counts as big), binary or OpenDocument.
     import fastexcel
 
     def unprobed(*args: object) -> None:
         raise AssertionError("read column-wise")
 
     monkeypatch.setattr(fastread, "FAST_READ_BYTES", 0)
+    monkeypatch.setattr(fastread, "SCANNED_BYTES", scanned)
+    monkeypatch.setattr(bounds, "SCANNED_BYTES", scanned)
     monkeypatch.setattr(fastexcel, "read_excel", unprobed)
     rows = [[_serial(value) for value in row] for row in ROWS]
-    path = xlsb(tmp_path / "utfall.xlsb", [list(HEADER), *rows])
+    if kind == "xlsb":
+        path = xlsb(tmp_path / "utfall.xlsb", [list(HEADER), *rows])
+    else:
+        path = ods(tmp_path / "utfall.ods", [list(HEADER), *ROWS])
     assert fastread.read_text_sheets(path) is None
     located = locate_file(path)
     assert located.frame is None and located.sheet == "Utfall"
@@ -301,3 +345,140 @@ def test_a_sheet_that_would_take_the_scan_too_long_is_left_to_the_probe(tmp_path
     monkeypatch.setattr(bounds, "MAX_TAG_SCAN", 1000)
     irregular = "".join(f"<row><c><v>{n}</v></c></row>" for n in range(2000))
     assert extent_of(tmp_path, sheet_xml(irregular)) is None
+
+
+# --- Workbooks of 10 MB and more ---------------------------------------------------------
+#
+# A genuine export's size: its sheets are not read tag by tag but searched once for cells
+# past the table's extent (`bounds._scan_big`). Each is a genuine-looking export of
+# 200 000 rows written directly as XML, with one cell added in the middle of the sheet.
+
+BIG_ROWS = 200_000
+BIG_ROW = (
+    '<row r="{n}"><c r="A{n}"><v>{date}</v></c><c r="B{n}" t="inlineStr"><is><t>V{n}</t></is>'
+    '</c><c r="C{n}"><v>{account}</v></c><c r="D{n}" t="inlineStr"><is><t>{unit}</t></is></c>'
+    '<c r="E{n}" t="inlineStr"><is><t>{project}</t></is></c><c r="F{n}" t="inlineStr"><is><t>'
+    'Faktura {text:x}</t></is></c><c r="G{n}"><v>{amount}</v></c></row>'
+)
+
+
+def big_sheet_rows(rows: int = BIG_ROWS) -> list[bytes]:
+    """The XML of each data row (2 to rows + 1) of a genuine-looking export."""
+    return [
+        BIG_ROW.format(
+            n=n,
+            date=44927 + n % 700,
+            account=4010 + n % 53,
+            unit=110100 + n % 97,
+            project="CTC" if n % 20 == 0 else "",
+            text=(n * 2654435761) % 4294967296,
+            amount=f"{(n * 7919) % 1000003 / 100:.2f}",
+        ).encode()
+        for n in range(2, rows + 2)
+    ]
+
+
+@pytest.fixture(scope="module")
+def big_rows() -> list[bytes]:
+    return big_sheet_rows()
+
+
+def big_export(
+    target: Path, rows: list[bytes], extra: str = "", dimension: str | None = "A1:G200001"
+) -> Path:
+    """An export of `rows` over 10 MB, with `extra` cells added to the row in the middle."""
+    template = export(target.with_name(f"mall_{target.name}"))
+    header = "".join(
+        f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{word}</t></is></c>'
+        for i, word in enumerate(HEADER)
+    )
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    middle = len(rows) // 2
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package,
+    ):
+        for info in source.infolist():
+            if info.filename != SHEET:
+                package.writestr(info.filename, source.read(info))
+        with package.open(SHEET, "w") as sheet:
+            sheet.write(sheet_xml("@").split(b"@")[0].replace(b"<sheetData>", b""))
+            sheet.write(f'{declared}<sheetData><row r="1">{header}</row>'.encode())
+            sheet.write(b"".join(rows[:middle]))
+            sheet.write(rows[middle].replace(b"</row>", extra.encode() + b"</row>"))
+            sheet.write(b"".join(rows[middle + 1 :]))
+            sheet.write(b"</sheetData></worksheet>")
+    assert target.stat().st_size >= bounds.SCANNED_BYTES
+    return target
+
+
+MIDDLE_ROW = BIG_ROWS // 2 + 2
+"""The sheet row `big_export` adds its cells to."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("cell", "dimension"),
+    [
+        ("XFD1048576", "A1:G200001"),
+        ("XFD1048576", None),
+        (f"XFD{MIDDLE_ROW}", "A1:G200001"),
+        ("ZZ1048576", "A1:G200001"),
+    ],
+)
+def test_a_far_cell_in_the_middle_of_a_big_export_is_refused(
+    example_copy, big_rows, tmp_path, cell, dimension
+):
+    extra = f'<c r="{cell}" t="inlineStr"><is><t>x</t></is></c>'
+    path = big_export(tmp_path / f"stor_{cell}.xlsx", big_rows, extra, dimension)
+    assert_one_line_refusal(example_copy, path, cell)
+
+
+def test_a_genuine_big_export_is_bounded_without_a_probe(big_rows, tmp_path):
+    # A value in a column past the header's, far down (a note), is part of the table.
+    extra = '<c r="H1048000"><v>1</v></c><c r="XFD9" s="1"/>'
+    path = big_export(tmp_path / "stor.xlsx", big_rows, extra)
+    assert bounds.bounded(path, sheet_heads(path))
+    with zipfile.ZipFile(path) as package:
+        extent = bounds.big_sheet_extent(path, package.getinfo(SHEET))
+    assert extent is not None
+    assert (extent.rows, extent.columns) == (1048000, 8)
+
+
+@pytest.mark.parametrize("last", ["A", "J", "Z", "AA", "AB", "AZ", "BX", "ZZ", "FEP", "XFD"])
+def test_the_pattern_for_columns_up_to_a_last_one_matches_exactly_those(last):
+    pattern = re.compile("(?:" + bounds._up_to(last, "A", "Z", "A") + ')"')
+    for index in range(0, 16384, 7):
+        letters = column_letter(index)
+        assert bool(pattern.fullmatch(letters + '"')) == (index <= column_index(last)), letters
+
+
+@pytest.mark.parametrize("number", [1, 9, 10, 99, 100, 8329, 100001, 200001, 1048575, 1048576])
+def test_the_pattern_for_rows_up_to_a_last_one_matches_exactly_those(number):
+    pattern = re.compile("(?:" + bounds._up_to(str(number), "0", "9", "1") + ')"')
+    for value in {*range(max(number - 50, 1), number + 50), 10 * number, 1048576, 1, 2}:
+        assert bool(pattern.fullmatch(f'{value}"')) == (value <= number), value
+    assert not pattern.fullmatch('0"') and not pattern.fullmatch('07"')
+
+
+@pytest.mark.slow
+def test_thousands_of_columns_without_references_in_a_big_export_are_refused(
+    example_copy, big_rows, tmp_path
+):
+    # Not of the shape the big scan takes: the probe under limits reads it, and fails.
+    path = big_export(tmp_path / "stor_utan_referenser.xlsx", big_rows, "<c><v>1</v></c>" * 16384)
+    assert_one_line_refusal(example_copy, path)
+
+
+def test_a_far_cell_with_an_empty_namespace_prefix_is_refused(example_copy, plain, tmp_path):
+    # calamine's XML reader takes `<:c` for a cell, as it takes `<x:c`.
+    far = '<row r="9"><:c r="XFD1048576"><v>1</v></:c></row>'
+    path = hostile(plain, tmp_path / "prefix.xlsx", before_sheet_end(far))
+    assert_one_line_refusal(example_copy, path, "XFD1048576")
+
+
+def test_a_far_cell_behind_a_second_reference_is_refused(example_copy, plain, tmp_path):
+    # calamine takes a cell's last `r`.
+    far = '<row r="9"><c r="A9" r="XFD1048576"><v>1</v></c></row>'
+    path = hostile(plain, tmp_path / "två_r.xlsx", before_sheet_end(far))
+    assert_one_line_refusal(example_copy, path, "XFD1048576")

@@ -294,8 +294,8 @@ def read_text_sheets(path: Path) -> list[TextSheet] | None:
         heads = sheet_heads(path)
         if not heads:
             return None  # binary or OpenDocument sheets: no XML to place the frame by
-        small = path.stat().st_size < SCANNED_BYTES
-        if not bounded(path, heads) if small else suspicious(heads):
+        big = path.stat().st_size >= SCANNED_BYTES
+        if (big and suspicious(heads)) or not bounded(path, heads):
             probe(path)
         reader = fastexcel.read_excel(str(path))
         if any(name not in heads for name in reader.sheet_names):

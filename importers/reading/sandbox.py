@@ -12,8 +12,8 @@ the file and, where it can be found, the sheet and cell at fault.
 
 The child imports only python-calamine, so a probe of a small workbook
 costs a few tens of milliseconds. Big .xlsx exports on the column-wise path
-are probed only when their own structure looks wrong: under 10 MB the cells
-their sheet XML holds (`bounds`), above it their declared dimensions (`fastread`).
+are probed only when their own structure looks wrong: the cells their sheet
+XML holds (`bounds`), and from 10 MB on also their declared dimensions (`fastread`).
 """
 
 from __future__ import annotations
