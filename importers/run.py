@@ -102,11 +102,11 @@ def missing_archives(ledger: Ledger) -> list[str]:
 def _summary(
     extraction: Extraction, new: list[AnyItem], batch: CostBatch | None, duplicates: int
 ) -> FileSummary:
-    booked = batch if batch is not None else None
-    imported = sum(item.rows for item in new) + (len(booked) if booked is not None else 0)
+    imported = sum(item.rows for item in new)
     total = sum((item.amount for item in new), Decimal(0))
-    if booked is not None and len(booked):
-        total += booked.total
+    if batch is not None:
+        imported += len(batch)
+        total += batch.total
     return FileSummary(
         file=extraction.source.name,
         kind=extraction.kind,

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from ctc.importers.kinds.utfall import cents_total
 from ctc.importers.reading.identity import SourceFile
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class CostBatch:
         """What the entries add up to (their first postings), exactly."""
         if not self.frame.height:
             return Decimal(0)
-        return Decimal(int(self.frame["cents"].sum())).scaleb(-2)
+        return cents_total(self.frame)
 
     def row_ids(self) -> list[str]:
         """Every entry's row identity, in order."""

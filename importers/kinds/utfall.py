@@ -169,7 +169,12 @@ class ProgrammeRows:
     @property
     def total(self) -> Decimal:
         """The sum of every programme row's amount, exactly."""
-        return Decimal(int(self.frame["cents"].sum())).scaleb(-2)
+        return cents_total(self.frame)
+
+
+def cents_total(frame: pl.DataFrame) -> Decimal:
+    """The exact sum of a frame's `cents` column (whole öre), in kronor."""
+    return Decimal(int(frame["cents"].sum())).scaleb(-2)
 
 
 def _cost_row(values: tuple) -> CostRow:
