@@ -385,6 +385,16 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark script takes: where inputs are kept, how, how often."""
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where inputs are kept")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per process; fastest counts")
+    parser.add_argument("--page-repeats", type=int, default=3, help="page loads timed per page")
+    parser.add_argument("--no-fava", action="store_true", help="skip the browser measurements")
+
+
 def parse_args() -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -402,18 +412,13 @@ def parse_args() -> argparse.Namespace:
         help="programme rows imported for real into a copy of the example (repeatable; 0: none)",
     )
     parser.add_argument("--ledger-transactions", type=int, default=100_000)
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where inputs are kept")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_run_options(parser)
     parser.add_argument(
         "--pandas-max-rows",
         type=int,
         default=bench_inputs.EXCEL_MAX_ROWS,
         help="skip the pandas baseline above this size",
     )
-    parser.add_argument("--repeats", type=int, default=3, help="runs per process; fastest counts")
-    parser.add_argument("--page-repeats", type=int, default=3, help="page loads timed per page")
-    parser.add_argument("--no-fava", action="store_true", help="skip the browser measurements")
     parser.add_argument(
         "--report-transactions",
         type=int,

@@ -258,12 +258,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--transactions", type=int, action="append", default=[])
     parser.add_argument("--ledger", type=Path, help="also measure this ledger")
     parser.add_argument("--trace-year", type=int, help="the year traced in --ledger")
-    parser.add_argument("--cache", type=Path, default=bench.DEFAULT_CACHE)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=3, help="runs per process; fastest counts")
-    parser.add_argument("--page-repeats", type=int, default=3)
-    parser.add_argument("--no-fava", action="store_true", help="skip the browser measurements")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_run_options(parser)
     parser.add_argument(
         "--markdown",
         type=Path,
